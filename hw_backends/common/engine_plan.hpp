@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// What the time-stepped backends (cpu_event, dense_reference) share: the schedule, the
+/// per-population history rings of outputs, neuron states, stimulus access and recording.
+/// They differ only in how a projection delivers (sparse over spikes vs dense over all inputs).
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "sim/backend.hpp"
+#include "sim/error.hpp"
+#include "sim/network.hpp"
+#include "sim/record.hpp"
+
+namespace snnsim::hw_backends {
+
+/// Read-only facts about one population, fixed at compile time.
+struct PopulationPlan {
+  sim::PopulationId id = 0;
+  sim::PopulationKind kind = sim::PopulationKind::Analog;
+  std::size_t size = 0;
+  bool graded = false;          ///< emits real values (analog, graded input) rather than spikes
+  bool needs_nonzero = false;   ///< a projection reads it event by event: keep its non-zero list
+  sim::TimeStep lag = 0, history = 1;
+  int output = -1;              ///< index in Network::outputs(), or -1
+  std::vector<double> affine_scale, affine_shift;
+};
+
+/// One population's outputs over its last `history` steps: spike lists, or real values with
+/// the list of their non-zero entries.
+template <class Real>
+struct History {
+  sim::TimeStep depth = 1;
+  std::size_t size = 0;
+  std::vector<std::vector<std::uint32_t>> events;  ///< [slot]: spiking neurons / non-zero channels
+  std::vector<Real> values;                        ///< [slot][size] for graded populations
+  std::vector<sim::TimeStep> time;                 ///< [slot]: which step the slot holds (-1 none)
+
+  void init(sim::TimeStep d, std::size_t n, bool graded) {
+    depth = d;
+    size = n;
+    events.assign(static_cast<std::size_t>(d), {});
+    values.assign(graded ? static_cast<std::size_t>(d) * n : 0, Real(0));
+    time.assign(static_cast<std::size_t>(d), -1);
+  }
+  void clear() { std::fill(time.begin(), time.end(), -1); }
+  std::size_t slot(sim::TimeStep t) const { return static_cast<std::size_t>(t % depth); }
+  std::span<const std::uint32_t> events_at(sim::TimeStep t) const { return events[slot(t)]; }
+  std::span<const Real> values_at(sim::TimeStep t) const { return {values.data() + slot(t) * size, size}; }
+  std::span<Real> values_slot(sim::TimeStep t) { return {values.data() + slot(t) * size, size}; }
+};
+
+/// The common compile-time plan: schedule plus population plans.
+struct EnginePlan {
+  sim::Schedule schedule;
+  std::vector<PopulationPlan> populations;
+  sim::TimeStep steps = 0;
+};
+
+EnginePlan make_engine_plan(const sim::Network& net);
+
+/// Applies y = x * scale + shift (float order as PyTorch's eval BatchNorm: x * a + b).
+template <class Real>
+void apply_affine(const PopulationPlan& p, std::span<Real> buf) {
+  if (p.affine_scale.empty()) return;
+  for (std::size_t i = 0; i < buf.size(); ++i)
+    buf[i] = buf[i] * static_cast<Real>(p.affine_scale[i]) + static_cast<Real>(p.affine_shift[i]);
+}
+
+/// Spikes of an input population at step t from sorted trains, advancing `cursor`.
+inline void spikes_from_trains(const sim::SpikeTrains& trains, sim::TimeStep t, std::size_t& cursor,
+                               std::vector<std::uint32_t>& out) {
+  out.clear();
+  while (cursor < trains.step.size() && trains.step[cursor] < t) ++cursor;
+  while (cursor < trains.step.size() && trains.step[cursor] == t) out.push_back(trains.neuron[cursor++]);
+}
+
+/// Checks that `stimulus` gives every input population what it needs.
+void check_stimulus(const sim::Network& net, const sim::Stimulus& stimulus);
+
+}  // namespace snnsim::hw_backends

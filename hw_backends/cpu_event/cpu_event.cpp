@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+#include "hw_backends/cpu_event/cpu_event.hpp"
+
+#include "hw_backends/common/tick_engine.hpp"
+
+namespace snnsim::hw_backends {
+
+namespace {
+
+template <class Real>
+inline void add_row(Real* __restrict buf, const Real* __restrict row, std::size_t n) {
+  for (std::size_t o = 0; o < n; ++o) buf[o] += row[o];
+}
+
+template <class Real>
+inline void add_scaled_row(Real* __restrict buf, const Real* __restrict row, Real x, std::size_t n) {
+  for (std::size_t o = 0; o < n; ++o) buf[o] += row[o] * x;
+}
+
+template <class Real>
+struct EventDelivery {
+  using Plan = ProjectionPlan<Real>;
+
+  static void deliver(const Plan& p, const PopulationPlan& src, const History<Real>& h, sim::TimeStep t,
+                      sim::TimeStep steps, std::span<Real> buf, sim::OpCounts* c, std::vector<Real>&) {
+    switch (p.kind) {
+      case Plan::Kind::Conv: return conv(p, src, h, t, steps, buf.data(), c);
+      case Plan::Kind::Identity: return identity(src, h, t, buf.data(), c);
+      case Plan::Kind::Sparse: return sparse(p, h, t, buf.data(), c);
+    }
+  }
+
+  static void conv(const Plan& p, const PopulationPlan& src, const History<Real>& h, sim::TimeStep t,
+                   sim::TimeStep steps, Real* buf, sim::OpCounts* c) {
+    if (!p.bias.empty()) {
+      add_row(buf, p.bias.data(), p.out);
+      if (c) c->adds += static_cast<std::int64_t>(p.out);
+    }
+    for (std::size_t k = 0; k < p.kernel; ++k) {
+      const sim::TimeStep s = t + p.first_offset + static_cast<sim::TimeStep>(k);
+      if (s < 0 || s >= steps) continue;  // zero padding: nothing to deliver
+      const std::span<const std::uint32_t> events = h.events_at(s);
+      if (src.graded) {
+        const Real* x = h.values_at(s).data();
+        for (std::uint32_t i : events) add_scaled_row(buf, p.row(i, k), x[i], p.out);
+      } else {
+        for (std::uint32_t i : events) add_row(buf, p.row(i, k), p.out);
+      }
+      if (c) {
+        const auto touched = static_cast<std::int64_t>(events.size() * p.out);
+        (src.graded ? c->macs : c->acs) += touched;
+        c->executed_ops += touched;
+        c->dense_ops += static_cast<std::int64_t>(p.in * p.out);
+      }
+    }
+  }
+
+  static void identity(const PopulationPlan& src, const History<Real>& h, sim::TimeStep t, Real* buf,
+                       sim::OpCounts* c) {
+    if (src.graded) {
+      add_row(buf, h.values_at(t).data(), src.size);
+      if (c) c->adds += static_cast<std::int64_t>(src.size);
+      if (c) c->executed_ops += static_cast<std::int64_t>(src.size);
+    } else {
+      const std::span<const std::uint32_t> events = h.events_at(t);
+      for (std::uint32_t i : events) buf[i] += Real(1);
+      if (c) c->adds += static_cast<std::int64_t>(events.size());
+      if (c) c->executed_ops += static_cast<std::int64_t>(events.size());
+    }
+    if (c) c->dense_ops += static_cast<std::int64_t>(src.size);
+  }
+
+  static void sparse(const Plan& p, const History<Real>& h, sim::TimeStep t, Real* buf, sim::OpCounts* c) {
+    const sim::TimeStep s = t - p.delay;
+    if (s < 0) return;
+    std::int64_t touched = 0;
+    for (std::uint32_t i : h.events_at(s)) {
+      const std::uint32_t end = p.row_start[i + 1];
+      for (std::uint32_t j = p.row_start[i]; j < end; ++j) buf[p.syn_target[j]] += p.syn_weight[j];
+      touched += end - p.row_start[i];
+    }
+    if (c) {
+      c->acs += touched;
+      c->executed_ops += touched;
+      c->dense_ops += static_cast<std::int64_t>(p.syn_target.size());
+    }
+  }
+};
+
+}  // namespace
+
+sim::Support CpuEventBackend::supports(const sim::Network&) const { return {}; }
+
+std::unique_ptr<sim::CompiledNetwork> CpuEventBackend::compile(const sim::Network& net,
+                                                               const sim::BackendOptions&) const {
+  if (net.precision() == sim::Precision::F32)
+    return std::make_unique<TickEngine<float, EventDelivery<float>>>(net, std::string(name()));
+  return std::make_unique<TickEngine<double, EventDelivery<double>>>(net, std::string(name()));
+}
+
+}  // namespace snnsim::hw_backends

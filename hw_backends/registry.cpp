@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: MIT
+#include "hw_backends/registry.hpp"
+
+#include "hw_backends/cpu_event/cpu_event.hpp"
+#include "hw_backends/dense_reference/dense_reference.hpp"
+
+namespace snnsim::hw_backends {
+
+void register_builtin_backends(sim::BackendRegistry& registry) {
+  registry.add(std::make_unique<CpuEventBackend>());
+  registry.add(std::make_unique<DenseReferenceBackend>());
+}
+
+}  // namespace snnsim::hw_backends

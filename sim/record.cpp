@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+#include "sim/record.hpp"
+
+#include <algorithm>
+
+namespace snnsim::sim {
+
+void OpCounters::clear() {
+  std::fill(populations_.begin(), populations_.end(), OpCounts{});
+  std::fill(projections_.begin(), projections_.end(), OpCounts{});
+}
+
+OpCounters& OpCounters::operator+=(const OpCounters& o) {
+  if (populations_.empty() && projections_.empty()) {
+    *this = o;
+    return *this;
+  }
+  for (std::size_t i = 0; i < populations_.size(); ++i) populations_[i] += o.populations_[i];
+  for (std::size_t i = 0; i < projections_.size(); ++i) projections_[i] += o.projections_[i];
+  return *this;
+}
+
+OpCounts OpCounters::population_total(PopulationId p) const {
+  OpCounts s;
+  for (TimeStep t = 0; t < static_cast<TimeStep>(steps_); ++t) s += population(p, t);
+  return s;
+}
+
+OpCounts OpCounters::projection_total(std::size_t index) const {
+  OpCounts s;
+  for (TimeStep t = 0; t < static_cast<TimeStep>(steps_); ++t) s += projection(index, t);
+  return s;
+}
+
+OpCounts OpCounters::total() const {
+  OpCounts s;
+  for (const auto& c : populations_) s += c;
+  for (const auto& c : projections_) s += c;
+  return s;
+}
+
+void TrialRecord::reset(const Network& net, const RecordOptions& options) {
+  steps = net.steps();
+  populations = net.population_count();
+  spike_counts.assign(populations * static_cast<std::size_t>(steps), 0);
+  raster.resize(options.raster ? populations : 0);
+  for (auto& r : raster) r.clear();
+  outputs.resize(net.outputs().size());
+  for (std::size_t o = 0; o < outputs.size(); ++o)
+    outputs[o].assign(net.population(net.outputs()[o].population).size * static_cast<std::size_t>(steps), 0.0);
+  if (options.counters) {
+    if (counters.steps() != steps || counters.population_count() != populations ||
+        counters.projection_count() != net.projection_count())
+      counters = OpCounters(populations, net.projection_count(), steps);
+    else
+      counters.clear();
+  } else {
+    counters = OpCounters();
+  }
+}
+
+std::int64_t TrialRecord::total_spikes(PopulationId p) const {
+  std::int64_t s = 0;
+  for (TimeStep t = 0; t < steps; ++t) s += spikes(p, t);
+  return s;
+}
+
+}  // namespace snnsim::sim

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// What a backend records while it simulates one trial: spike counts per population and step,
+/// optional full rasters, the output populations' values, and operation counters. Counters are
+/// incremented by the backend at the place where it does the work, never derived afterwards.
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "sim/network.hpp"
+
+namespace snnsim::sim {
+
+/// Operation counts of one population or projection at one time step.
+struct OpCounts {
+  std::int64_t spikes = 0;          ///< spikes emitted (population)
+  std::int64_t neuron_updates = 0;  ///< neuron state updates performed (population)
+  std::int64_t acs = 0;     ///< accumulates driven by binary spikes: one per spike per target touched
+  std::int64_t macs = 0;    ///< multiply-accumulates driven by real-valued (graded) inputs
+  std::int64_t adds = 0;    ///< bias and residual (identity) additions
+  std::int64_t dense_ops = 0;     ///< what a dense time-stepped engine performs for the same step
+  std::int64_t executed_ops = 0;  ///< arithmetic this backend itself executed
+  std::int64_t synops() const { return acs + macs; }
+  OpCounts& operator+=(const OpCounts& o) {
+    spikes += o.spikes;
+    neuron_updates += o.neuron_updates;
+    acs += o.acs;
+    macs += o.macs;
+    adds += o.adds;
+    dense_ops += o.dense_ops;
+    executed_ops += o.executed_ops;
+    return *this;
+  }
+  friend bool operator==(const OpCounts&, const OpCounts&) = default;
+};
+
+/// Counters for every population and every projection (in connection order) at every step.
+class OpCounters {
+ public:
+  OpCounters() = default;
+  OpCounters(std::size_t populations, std::size_t projections, TimeStep steps)
+      : steps_(steps),
+        populations_(populations * static_cast<std::size_t>(steps)),
+        projections_(projections * static_cast<std::size_t>(steps)) {}
+  OpCounts& population(PopulationId p, TimeStep t) { return populations_[p * steps_ + t]; }
+  OpCounts& projection(std::size_t index, TimeStep t) { return projections_[index * steps_ + t]; }
+  const OpCounts& population(PopulationId p, TimeStep t) const { return populations_[p * steps_ + t]; }
+  const OpCounts& projection(std::size_t index, TimeStep t) const { return projections_[index * steps_ + t]; }
+  TimeStep steps() const { return steps_; }
+  std::size_t population_count() const { return steps_ ? populations_.size() / steps_ : 0; }
+  std::size_t projection_count() const { return steps_ ? projections_.size() / steps_ : 0; }
+  void clear();
+  OpCounters& operator+=(const OpCounters& o);
+  /// Sum over all steps of one population / projection, and over everything.
+  OpCounts population_total(PopulationId p) const;
+  OpCounts projection_total(std::size_t index) const;
+  OpCounts total() const;
+  friend bool operator==(const OpCounters&, const OpCounters&) = default;
+
+ private:
+  std::size_t steps_ = 0;
+  std::vector<OpCounts> populations_, projections_;
+};
+
+struct SpikeEvent {
+  TimeStep step;
+  std::uint32_t neuron;
+  friend bool operator==(const SpikeEvent&, const SpikeEvent&) = default;
+};
+
+struct RecordOptions {
+  bool raster = false;    ///< keep every spike (step, neuron) of every population
+  bool counters = true;   ///< fill the operation counters
+};
+
+/// One trial's recording. Reused across trials by a worker: reset() keeps the allocations.
+struct TrialRecord {
+  TimeStep steps = 0;
+  std::size_t populations = 0;
+  std::vector<std::int32_t> spike_counts;           ///< [population][step]
+  std::vector<std::vector<SpikeEvent>> raster;      ///< [population] when RecordOptions::raster
+  std::vector<std::vector<double>> outputs;         ///< [output][step * size + channel]
+  OpCounters counters;
+
+  void reset(const Network& net, const RecordOptions& options);
+  std::int32_t& spikes(PopulationId p, TimeStep t) { return spike_counts[p * steps + t]; }
+  std::int32_t spikes(PopulationId p, TimeStep t) const { return spike_counts[p * steps + t]; }
+  std::int64_t total_spikes(PopulationId p) const;
+};
+
+}  // namespace snnsim::sim

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+#include "sim/run.hpp"
+
+#include <atomic>
+#include <exception>
+#include <mutex>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace snnsim::sim {
+
+int resolve_threads(int requested) {
+#ifdef _OPENMP
+  return requested > 0 ? requested : omp_get_max_threads();
+#else
+  (void)requested;
+  return 1;
+#endif
+}
+
+RunTotals run_trials(const Network& net, const CompiledNetwork& compiled, const TrialSource& source,
+                     const RunOptions& options,
+                     const std::function<void(std::size_t, const TrialRecord&)>& on_trial) {
+  const std::size_t n = source.count();
+  const int threads = resolve_threads(options.threads);
+  // Per-thread partial totals, merged in thread order afterwards; the sums are integers, so the
+  // result is the same for any thread count and any assignment of trials to threads.
+  std::vector<RunTotals> partial(static_cast<std::size_t>(threads));
+  std::atomic<std::size_t> done{0};
+  std::exception_ptr failure;
+  std::atomic<bool> failed{false};
+  std::mutex failure_mutex;
+
+#pragma omp parallel num_threads(threads)
+  {
+    int tid = 0;
+#ifdef _OPENMP
+    tid = omp_get_thread_num();
+#endif
+    RunTotals& mine = partial[static_cast<std::size_t>(tid)];
+    mine.spike_counts.assign(net.population_count() * static_cast<std::size_t>(net.steps()), 0);
+    std::unique_ptr<Workspace> ws;
+    TrialRecord record;
+    Stimulus stimulus;
+    std::vector<float> buffer;
+    try {
+      ws = compiled.make_workspace();
+    } catch (...) {
+      std::lock_guard lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+      failed = true;
+    }
+#pragma omp for schedule(dynamic, 8)
+    for (std::size_t i = 0; i < n; ++i) {
+      if (failed) continue;
+      try {
+        stimulus.resize(net.population_count());
+        source.fill(i, stimulus, buffer);
+        record.reset(net, options.record);
+        compiled.run_trial(*ws, stimulus, options.record, record);
+        for (std::size_t k = 0; k < record.spike_counts.size(); ++k) mine.spike_counts[k] += record.spike_counts[k];
+        if (options.record.counters) mine.counters += record.counters;
+        ++mine.trials;
+        on_trial(i, record);
+      } catch (...) {
+        std::lock_guard lock(failure_mutex);
+        if (!failure) failure = std::current_exception();
+      failed = true;
+      }
+      std::size_t d = ++done;
+      if (options.progress) {
+#ifdef _OPENMP
+        if (omp_get_thread_num() == 0 || d == n) {
+          std::lock_guard lock(failure_mutex);
+          options.progress(d, n);
+        }
+#else
+        options.progress(d, n);
+#endif
+      }
+    }
+  }
+  if (failure) std::rethrow_exception(failure);
+
+  RunTotals totals;
+  totals.counters_steps = net.steps();
+  totals.spike_counts.assign(net.population_count() * static_cast<std::size_t>(net.steps()), 0);
+  for (const RunTotals& p : partial) {
+    totals.trials += p.trials;
+    for (std::size_t k = 0; k < p.spike_counts.size(); ++k) totals.spike_counts[k] += p.spike_counts[k];
+    totals.counters += p.counters;
+  }
+  return totals;
+}
+
+}  // namespace snnsim::sim

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+/// The snnsim subcommands. Each registers its options on a CLI11 subcommand and returns the
+/// function that runs it (exit status: 0 success, 1 a check that failed, 2 bad input).
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+#include "tools/snnsim/app.hpp"
+
+namespace snnsim::tools {
+
+using Command = std::function<int()>;
+
+Command add_run_command(CLI::App& app, const Registries& registries);
+Command add_verify_command(CLI::App& app, const Registries& registries);
+Command add_list_command(CLI::App& app, const Registries& registries);
+
+}  // namespace snnsim::tools
