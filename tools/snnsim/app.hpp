@@ -5,6 +5,7 @@
 #include <string>
 
 #include "layers/layer_kind.hpp"
+#include "models/network_io.hpp"
 #include "sim/backend.hpp"
 #include "sim/neuron_model.hpp"
 
@@ -14,6 +15,8 @@ struct Registries {
   sim::NeuronRegistry neurons{"neuron model"};
   layers::LayerRegistry layers{"layer kind"};
   sim::BackendRegistry backends{"backend"};
+  models::ImporterRegistry importers{"network format"};
+  models::ExporterRegistry exporters{"export format"};
 };
 
 /// Registries with everything built into this binary.

@@ -17,6 +17,8 @@ Registries make_registries() {
   neurons::register_builtin_neurons(r.neurons);
   layers::register_builtin_layers(r.layers);
   hw_backends::register_builtin_backends(r.backends);
+  models::register_builtin_importers(r.importers);
+  models::register_builtin_exporters(r.exporters);
   return r;
 }
 

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+#include "models/network_io.hpp"
+
+#include "sim/error.hpp"
+
+namespace snnsim::models {
+
+void register_builtin_importers(ImporterRegistry& /*registry*/) {
+  // One line per importer, e.g. registry.add(std::make_unique<Brian2H5Importer>());
+}
+
+void register_builtin_exporters(ExporterRegistry& /*registry*/) {
+  // One line per exporter, e.g. registry.add(std::make_unique<NirExporter>());
+}
+
+const NetworkImporter& importer_for(const ImporterRegistry& registry, const std::filesystem::path& path) {
+  for (const NetworkImporter* i : registry.entries())
+    if (i->accepts(path)) return *i;
+  if (!std::filesystem::exists(path)) throw Error(path.string(), "", "a network file", "no such file");
+  throw Error(path.string(), "", "a network file in one of the formats " + registry.joined_names(),
+              "a file none of them reads");
+}
+
+}  // namespace snnsim::models
