@@ -2,11 +2,13 @@
 #include "neurons/registry.hpp"
 
 #include "neurons/lif.hpp"
+#include "neurons/loihi_cuba.hpp"
 
 namespace snnsim::neurons {
 
 void register_builtin_neurons(sim::NeuronRegistry& registry) {
   registry.add(std::make_unique<Lif>());
+  registry.add(std::make_unique<LoihiCuba>());
 }
 
 }  // namespace snnsim::neurons
