@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: MIT
 #include "models/network_io.hpp"
 
+#include "models/nir/nir.hpp"
+
 #include "sim/error.hpp"
 
 namespace snnsim::models {
 
-void register_builtin_importers(ImporterRegistry& /*registry*/) {
+void register_builtin_importers(ImporterRegistry& registry) {
   // One line per importer, e.g. registry.add(std::make_unique<Brian2H5Importer>());
+  registry.add(std::make_unique<NirImporter>());
 }
 
-void register_builtin_exporters(ExporterRegistry& /*registry*/) {
+void register_builtin_exporters(ExporterRegistry& registry) {
+  registry.add(std::make_unique<NirExporter>());
   // One line per exporter, e.g. registry.add(std::make_unique<NirExporter>());
 }
 
