@@ -35,6 +35,7 @@ struct EventDelivery {
     if (!p.bias.empty()) {
       add_row(buf, p.bias.data(), p.out);
       if (c) c->adds += static_cast<std::int64_t>(p.out);
+      if (c) c->executed_ops += static_cast<std::int64_t>(p.out);
     }
     for (std::size_t k = 0; k < p.kernel; ++k) {
       const sim::TimeStep s = t + p.first_offset + static_cast<sim::TimeStep>(k);

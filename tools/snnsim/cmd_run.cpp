@@ -10,10 +10,12 @@
 #include "models/lmuformer/lmuformer.hpp"
 #include "sim/atomic_file.hpp"
 #include "sim/error.hpp"
+#include "sim/report/sha256.hpp"
 #include "sim/run.hpp"
 #include "tools/snnsim/commands.hpp"
 #include "tools/snnsim/fashion_trials.hpp"
 #include "tools/snnsim/progress.hpp"
+#include "tools/snnsim/report_output.hpp"
 
 namespace snnsim::tools {
 
@@ -25,25 +27,18 @@ struct RunArgs {
   std::string backend = "cpu_event";
   std::size_t first = 0;
   int threads = 0;
-  std::string json;
-  bool per_sample = false;
+  std::string chip, chips;  ///< backend settings "chip" and "chips" (the loihi backend)
+  ReportArgs report;  ///< --json, --csv, --energy-table, --raster-images, --per-sample
 };
 
 struct SampleResult {
   int label = 0, pred = 0;
   std::vector<float> logits;
-  std::vector<std::int64_t> spikes;  ///< per population
 };
-
-std::string si(double v) {
-  if (v >= 1e9) return fmt::format("{:.2f} G", v / 1e9);
-  if (v >= 1e6) return fmt::format("{:.2f} M", v / 1e6);
-  if (v >= 1e3) return fmt::format("{:.1f} k", v / 1e3);
-  return fmt::format("{:.0f}", v);
-}
 
 int run(const RunArgs& args, const Registries& registries) {
   const sim::Backend& backend = registries.backends.get(args.backend, "snnsim run", "--backend");
+  const std::vector<sim::EnergyTable> tables = energy_tables(args.report);
   const models::LmuformerModel model = models::load_lmuformer(args.model, registries.neurons);
   const sim::Network& net = *model.network;
   const models::LmuformerConfig& c = model.config;
@@ -53,12 +48,17 @@ int run(const RunArgs& args, const Registries& registries) {
     throw Error(args.model, "config_json: data", fmt::format("steps x features = {} pixels", images.rows * images.cols),
                 fmt::format("{} x {}", c.steps, c.features));
 
-  const auto compiled = backend.compile(net, {});
+  sim::BackendOptions backend_options;
+  if (!args.chip.empty()) backend_options.settings["chip"] = args.chip;
+  if (!args.chips.empty()) backend_options.settings["chips"] = args.chips;
+  const auto compiled = backend.compile(net, backend_options);
   const int threads = sim::resolve_threads(args.threads);
   FashionTrials trials(images, model.input, static_cast<std::size_t>(c.steps), c.features);
   std::vector<SampleResult> samples(images.count);
+  report::RunCollector collector(net, images.count, collect_options(args.report));
   sim::RunOptions options;
   options.threads = threads;
+  options.record = collector.record_options();
   ProgressBar bar("images");
   options.progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
 
@@ -68,10 +68,7 @@ int run(const RunArgs& args, const Registries& registries) {
     s.label = images.labels[i];
     s.logits = models::mean_logits(r, c.classes);
     s.pred = static_cast<int>(std::max_element(s.logits.begin(), s.logits.end()) - s.logits.begin());
-    if (args.per_sample) {
-      s.spikes.resize(net.population_count());
-      for (sim::PopulationId p = 0; p < net.population_count(); ++p) s.spikes[p] = r.total_spikes(p);
-    }
+    collector.add_trial(i, r);
   });
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
@@ -86,7 +83,6 @@ int run(const RunArgs& args, const Registries& registries) {
   fmt::print("backend  {}, {} thread{}\n", backend.name(), threads, threads == 1 ? "" : "s");
   fmt::print("accuracy {:.2f} % ({}/{})\n\n", 100.0 * accuracy, correct, images.count);
   fmt::print("{:<28} {:>8} {:>13} {:>12}\n", "spiking layer", "neurons", "spikes/image", "firing rate");
-  nlohmann::json layers_json = nlohmann::json::array();
   std::size_t all_neurons = 0;
   double all_spikes = 0;
   for (sim::PopulationId p = 0; p < net.population_count(); ++p) {
@@ -99,51 +95,31 @@ int run(const RunArgs& args, const Registries& registries) {
     fmt::print("{:<28} {:>8} {:>13.1f} {:>12.3f}\n", pop.name, pop.size, per_image, rate);
     all_neurons += pop.size;
     all_spikes += per_image;
-    nlohmann::json per_step = nlohmann::json::array();
-    for (sim::TimeStep t = 0; t < c.steps; ++t) per_step.push_back(totals.spikes(p, t));
-    layers_json.push_back({{"name", pop.name}, {"neurons", pop.size}, {"spikes", spikes},
-                           {"spikes_per_image", per_image}, {"firing_rate", rate}, {"spikes_per_step", per_step}});
   }
   const double all_rate = all_spikes / static_cast<double>(all_neurons * static_cast<std::size_t>(c.steps));
   fmt::print("{:<28} {:>8} {:>13.1f} {:>12.3f}\n\n", "all", all_neurons, all_spikes, all_rate);
 
-  const sim::OpCounts ops = totals.counters.total();
-  auto per = [n](std::int64_t v) { return n > 0 ? static_cast<double>(v) / n : 0.0; };
-  const double dense = per(ops.dense_ops);
-  fmt::print("ops/image {} synops ({} ACs + {} MACs), {} neuron updates, {} dense-equivalent ({:.1f} % of dense)\n",
-             si(per(ops.synops())), si(per(ops.acs)), si(per(ops.macs)), si(per(ops.neuron_updates)), si(dense),
-             dense > 0 ? 100.0 * (per(ops.acs) + per(ops.macs)) / dense : 0.0);
-  fmt::print("time      {:.2f} s ({:.0f} images/s)\n", seconds, seconds > 0 ? n / seconds : 0.0);
-
-  if (!args.json.empty()) {
-    nlohmann::json j;
-    j["snnsim_version"] = SNNSIM_VERSION;
-    j["model"] = {{"path", args.model}, {"name", net.name()}, {"steps", c.steps}, {"features", c.features},
-                  {"dim", c.dim}, {"memory", c.memory}, {"hidden", c.hidden}, {"depth", c.depth},
-                  {"classes", c.classes}};
-    j["backend"] = backend.name();
-    j["threads"] = threads;
-    j["images"] = images.count;
-    j["correct"] = correct;
-    j["accuracy"] = accuracy;
-    j["wall_seconds"] = seconds;
-    j["layers"] = layers_json;
-    j["ops_per_image"] = {{"synops", per(ops.synops())}, {"acs", per(ops.acs)}, {"macs", per(ops.macs)},
-                          {"adds", per(ops.adds)}, {"neuron_updates", per(ops.neuron_updates)},
-                          {"dense_ops", dense}, {"executed_ops", per(ops.executed_ops)}};
-    if (args.per_sample) {
-      nlohmann::json list = nlohmann::json::array();
-      for (std::size_t i = 0; i < samples.size(); ++i) {
-        nlohmann::json spikes = nlohmann::json::object();
-        for (sim::PopulationId p = 0; p < net.population_count(); ++p)
-          if (net.population(p).kind == sim::PopulationKind::Spiking) spikes[net.population(p).name] = samples[i].spikes[p];
-        list.push_back({{"index", i}, {"label", samples[i].label}, {"pred", samples[i].pred},
-                        {"logits", samples[i].logits}, {"spikes", spikes}});
-      }
-      j["samples"] = list;
+  report::Provenance provenance{.snnsim_version = SNNSIM_VERSION,
+                                .backend = std::string(backend.name()),
+                                .backend_details = compiled->describe(),
+                                .threads = threads,
+                                .model = args.model,
+                                .model_sha256 = report::file_sha256(args.model),
+                                .data = fmt::format("Fashion-MNIST t10k, first {} images, from {}", images.count, args.data),
+                                .command = command_line()};
+  nlohmann::json j = report::build_run_report({net, totals, collector, tables, std::move(provenance)});
+  j["accuracy"] = {{"correct", correct}, {"images", images.count}, {"accuracy", accuracy}};
+  j["wall_seconds"] = seconds;
+  if (args.report.per_image)
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+      nlohmann::json& im = j["per_image"][i];
+      im["label"] = samples[i].label;
+      im["pred"] = samples[i].pred;
+      im["logits"] = samples[i].logits;
     }
-    write_file_atomic(args.json, j.dump(1) + "\n");
-  }
+  print_ops_summary(j);
+  fmt::print("time      {:.2f} s ({:.0f} images/s)\n", seconds, seconds > 0 ? n / seconds : 0.0);
+  write_report_outputs(args.report, j);
   return 0;
 }
 
@@ -156,8 +132,7 @@ Command add_run_command(CLI::App& app, const Registries& registries) {
   app.add_option("--backend", args->backend, "backend: " + registries.backends.joined_names())->capture_default_str();
   app.add_option("--first", args->first, "simulate only the first N test images (0: all)");
   app.add_option("--threads", args->threads, "OpenMP threads over images (0: all cores); results do not depend on it");
-  app.add_option("--json", args->json, "write the run report as JSON to this file (atomically)");
-  app.add_flag("--per-sample", args->per_sample, "add per-image index, label, pred, logits and spikes to --json");
+  add_report_options(app, args->report);
   app.footer("Example: snnsim run --first 1000 --backend dense_reference --json run.json");
   return [args, &registries] { return run(*args, registries); };
 }
