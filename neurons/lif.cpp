@@ -5,6 +5,8 @@
 #include <array>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "sim/error.hpp"
 
 namespace snnsim::neurons {
@@ -69,7 +71,7 @@ std::shared_ptr<const sim::NeuronDynamics> Lif::instantiate(const sim::ParamValu
     throw Error(source, where + ".initial", "no initial state (every LIF starts at v_reset)",
                 "'" + initial.begin()->first + "'");
   const double d = p.at("decay_input");
-  if (d != 0.0 && d != 1.0) throw Error(source, where + ".decay_input", "0 or 1", std::to_string(d));
+  if (d != 0.0 && d != 1.0) throw Error(source, where + ".decay_input", "0 or 1", fmt::format("{:g}", d));
   LifConstants c;
   c.tau = static_cast<float>(p.at("tau"));
   c.v_threshold = static_cast<float>(p.at("v_threshold"));

@@ -62,6 +62,10 @@ class Backend {
   virtual std::string_view name() const = 0;
   virtual std::string_view summary() const = 0;
   virtual Support supports(const Network& net) const = 0;
+  /// How closely this backend reproduces dense_reference in the conformance suite: 0 means bit
+  /// for bit (every float backend); a fixed-point backend states the largest relative difference
+  /// of any population's spike total that its quantisation may cause.
+  virtual double conformance_tolerance() const { return 0.0; }
   /// Throws Error when the network is not supported or an option is bad.
   virtual std::unique_ptr<CompiledNetwork> compile(const Network& net,
                                                    const BackendOptions& options) const = 0;

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+#include <doctest/doctest.h>
+
+#include "neurons/lif.hpp"
+#include "sim/error.hpp"
+#include "tests/support/registries.hpp"
+
+using namespace snnsim;
+
+namespace {
+
+std::unique_ptr<sim::NeuronPopulationState<float>> make(const sim::ParamValues& p, std::size_t n) {
+  const auto d = test::registries().neurons.get("lif", "test", "model").instantiate(p, {}, n, "test.h5", "pop");
+  return d->make_state_f32(n);
+}
+
+/// Feeds `inputs` to one neuron; returns its spikes and leaves the membrane trace in `v`.
+std::vector<int> drive(sim::NeuronPopulationState<float>& s, const std::vector<float>& inputs, std::vector<float>& v) {
+  std::vector<int> spikes;
+  for (std::size_t t = 0; t < inputs.size(); ++t) {
+    s.port(0)[0] = inputs[t];
+    std::vector<std::uint32_t> fired;
+    s.step(static_cast<sim::TimeStep>(t), fired);
+    spikes.push_back(static_cast<int>(fired.size()));
+    v.push_back(s.variable("v")[0]);
+  }
+  return spikes;
+}
+
+std::string error_of(const sim::ParamValues& p) {
+  try {
+    make(p, 1);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
+}  // namespace
+
+TEST_CASE("lif follows H = V + (I - V) / tau, fires at H >= threshold and resets to 0 (hand computation)") {
+  auto s = make({}, 1);  // tau 2, threshold 1, reset 0, decay_input
+  std::vector<float> v;
+  // H0 = 0 + 1.5/2 = 0.75; H1 = 0.75 + (0.25 - 0.75)/2 = 0.5; H2 = 0.5 + (2 - 0.5)/2 = 1.25 -> spike, V = 0;
+  // H3 = 0 + 2/2 = 1.0 exactly -> spike (inclusive threshold); H4 = 0 + (-1 - 0)/2 = -0.5.
+  const auto spikes = drive(*s, {1.5f, 0.25f, 2.0f, 2.0f, -1.0f}, v);
+  CHECK(spikes == std::vector<int>{0, 0, 1, 1, 0});
+  CHECK(v == std::vector<float>{0.75f, 0.5f, 0.0f, 0.0f, -0.5f});
+}
+
+TEST_CASE("lif keeps spikingjelly's float32 operation order, which differs from 0.5 V + 0.5 I") {
+  // Found with NumPy float32: V + (I - V)/2 = 0.14610087871551514 but 0.5V + 0.5I = 0.14610084891319275.
+  const float v0 = 0.6554051637649536f, input = -0.3632034659385681f;
+  neurons::LifConstants c;
+  float v = v0;
+  CHECK_FALSE(neurons::lif_step(c, input, v));
+  CHECK(v == 0.14610087871551514f);
+  CHECK(v != 0.5f * v0 + 0.5f * input);
+}
+
+TEST_CASE("lif variants: a lower threshold, no input decay, a non-zero reset") {
+  {
+    auto s = make({{"v_threshold", 0.5}}, 1);
+    std::vector<float> v;
+    CHECK(drive(*s, {1.0f, 0.9f}, v) == std::vector<int>{1, 0});  // H0 = 0.5 fires; H1 = 0.45
+    CHECK(v[1] == 0.45f);
+  }
+  {
+    auto s = make({{"decay_input", 0.0}}, 1);  // H = V - V/tau + I
+    std::vector<float> v;
+    CHECK(drive(*s, {0.75f, 0.7f}, v) == std::vector<int>{0, 1});  // H0 = 0.75; H1 = 0.75 - 0.375 + 0.7 = 1.075
+  }
+  {
+    auto s = make({{"v_reset", -0.25}}, 1);  // starts at v_reset; H = V + (I - (V - v_reset)) / tau
+    std::vector<float> v;
+    // H0 = -0.25 + (1 - 0)/2 = 0.25; H1 = 0.25 + (2 - 0.5)/2 = 1.0 fires, back to -0.25.
+    CHECK(drive(*s, {1.0f, 2.0f}, v) == std::vector<int>{0, 1});
+    CHECK(v == std::vector<float>{0.25f, -0.25f});
+  }
+}
+
+TEST_CASE("lif rejects bad parameters with one line naming the field") {
+  CHECK(error_of({{"tau", 0.5}}) == "test.h5: pop.tau: expected a value in (1, 1e+09] steps, got 0.5");
+  CHECK(error_of({{"tau_m", 2.0}}) ==
+        "test.h5: pop.tau_m: expected one of the parameters tau, v_threshold, v_reset, decay_input, got 'tau_m'");
+  CHECK(error_of({{"decay_input", 0.5}}) == "test.h5: pop.decay_input: expected 0 or 1, got 0.5");
+  CHECK(error_of({{"v_threshold", std::nan("")}}) ==
+        "test.h5: pop.v_threshold: expected a value in [-1e+30, 1e+30], got nan");
+}
