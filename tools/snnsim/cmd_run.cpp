@@ -132,6 +132,8 @@ Command add_run_command(CLI::App& app, const Registries& registries) {
   app.add_option("--backend", args->backend, "backend: " + registries.backends.joined_names())->capture_default_str();
   app.add_option("--first", args->first, "simulate only the first N test images (0: all)");
   app.add_option("--threads", args->threads, "OpenMP threads over images (0: all cores); results do not depend on it");
+  app.add_option("--chip", args->chip, "with --backend loihi: loihi1, loihi2 (default) or a chip TOML file");
+  app.add_option("--chips", args->chips, "with --backend loihi: chips the network may be spread over (default 1)");
   add_report_options(app, args->report);
   app.footer("Example: snnsim run --first 1000 --backend dense_reference --json run.json");
   return [args, &registries] { return run(*args, registries); };
