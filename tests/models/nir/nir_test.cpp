@@ -4,6 +4,9 @@
 // is checked dataset by dataset with Debian's python3-h5py; bad input is refused verbatim.
 #include <doctest/doctest.h>
 
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 
@@ -231,4 +234,48 @@ TEST_CASE("nir: unknown node types and inconsistent edges are refused by name") 
                        (backwards + ": node/edges[0]: expected population -> weight, delay, population or Output; delay -> "
                                     "weight or population; weight -> population, got 'logits' (Output) -> 'a' (LIF)").c_str(),
                        Error);
+}
+
+namespace {
+
+struct Cli {
+  int status = 0;
+  std::string out;  ///< stdout and stderr
+};
+
+Cli snnsim_cli(const std::string& args) {
+  Cli r;
+  FILE* p = ::popen((std::string(SNNSIM_BINARY) + " " + args + " 2>&1").c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[4096];
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) r.out.append(buf, n);
+  const int st = ::pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("nir: snnsim export writes the shipped model and refuses bad input in one line, exit 2") {
+  const test::TempDir dir("nir-cli");
+  const std::string out = (dir / "lmu.nir").string();
+  const Cli ok = snnsim_cli("export --format nir -o '" + out + "'");
+  CHECK(ok.status == 0);
+  CHECK(ok.out == "wrote " + out + " (nir from " + SNNSIM_SOURCE_DIR +
+                      "/models/lmuformer/lmuformer_sfmnist.h5: 18 populations, 21 projections)\n");
+  const models::ImportedNetwork back = models::NirImporter().load(out, test::registries().neurons);
+  CHECK(back.network->population_count() == 18);
+
+  const std::string missing = (dir / "nowhere" / "x.nir").string();
+  const Cli no_folder = snnsim_cli("export --format nir -o '" + missing + "'");
+  CHECK(no_folder.status == 2);
+  CHECK(no_folder.out == "snnsim: " + missing + ": expected an existing folder, got no folder " +
+                             (dir / "nowhere").string() + "\n");
+  const Cli bad_dt = snnsim_cli("export --format nir --set dt=-1 -o '" + (dir / "y.nir").string() + "'");
+  CHECK(bad_dt.status == 2);
+  CHECK(bad_dt.out == "snnsim: " + (dir / "y.nir").string() + ": option dt: expected a positive number of seconds, got '-1'\n");
+  const Cli bad_format = snnsim_cli("export --format onnx -o '" + (dir / "z.onnx").string() + "'");
+  CHECK(bad_format.status == 2);
+  CHECK(bad_format.out.rfind("snnsim: snnsim export: --format: expected one of the export formats ", 0) == 0);
+  CHECK(dir.entries() == std::vector<std::string>{"lmu.nir"});
 }
