@@ -11,7 +11,7 @@
 #include <map>
 #include <string>
 
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
 
 namespace snnsim::hw_backends::loihi {
 
