@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "layers/batch_norm.hpp"
 
+#include "layers/build_context.hpp"
+
 #include <cmath>
 
 #include <fmt/format.h>
@@ -48,6 +50,14 @@ sim::Affine as_affine(const BatchNorm& bn) {
   a.scale.assign(bn.scale.begin(), bn.scale.end());
   a.shift.assign(bn.shift.begin(), bn.shift.end());
   return a;
+}
+
+sim::PopulationId BatchNormKind::build_example(BuildContext& ctx, RandomTensors&, const std::string& prefix,
+                                  sim::PopulationId input) const {
+  const std::size_t n = ctx.net.population(input).size;
+  const sim::PopulationId s = add_spiking(ctx, prefix + ".lif", n, prefix, as_affine(load_batch_norm(ctx.weights, prefix + ".bn", n)));
+  ctx.net.connect(input, s, {prefix + ".bn", 0, sim::Identity{}});
+  return s;
 }
 
 }  // namespace snnsim::layers

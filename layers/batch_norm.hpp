@@ -11,6 +11,7 @@
 
 #include "layers/tensor_source.hpp"
 #include "sim/network.hpp"
+#include "layers/layer_kind.hpp"
 
 namespace snnsim::layers {
 
@@ -28,5 +29,14 @@ void fold_batch_norm(const BatchNorm& bn, sim::Conv1d& conv);
 
 /// The BatchNorm as an affine transform of a stream (for a population's input).
 sim::Affine as_affine(const BatchNorm& bn);
+
+/// The "batch_norm" layer kind (registry entry; its example is used by the conformance suite).
+class BatchNormKind final : public LayerKind {
+ public:
+  std::string_view name() const override { return "batch_norm"; }
+  std::string_view summary() const override { return "eval BatchNorm: folded into a weight layer, or an affine on a stream"; }
+  sim::PopulationId build_example(BuildContext& ctx, RandomTensors& tensors, const std::string& prefix,
+                                  sim::PopulationId input) const override;
+};
 
 }  // namespace snnsim::layers

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "layers/batch_norm.hpp"
+
 namespace snnsim::layers {
 
 std::string shape_text(const Shape& s) {
@@ -33,6 +35,15 @@ sim::PopulationId add_analog(BuildContext& ctx, const std::string& name, std::si
   p.layer = layer;
   p.input_affine = std::move(input_affine);
   return ctx.net.add_population(std::move(p));
+}
+
+sim::PopulationId add_conv_bn_lif(BuildContext& ctx, sim::PopulationId src, const std::string& projection,
+                                  sim::Conv1d conv, const std::string& bn, const std::string& lif,
+                                  const std::string& layer) {
+  fold_batch_norm(load_batch_norm(ctx.weights, bn, conv.out), conv);
+  const sim::PopulationId out = add_spiking(ctx, lif, conv.out, layer);
+  ctx.net.connect(src, out, {projection, 0, std::move(conv)});
+  return out;
 }
 
 }  // namespace snnsim::layers

@@ -24,6 +24,12 @@ struct BuildContext {
 sim::PopulationId add_spiking(BuildContext& ctx, const std::string& name, std::size_t size,
                               const std::string& layer, std::optional<sim::Affine> input_affine = {});
 
+/// A projection `conv` (named `projection`) with the BatchNorm `<bn>` folded into it, feeding a new
+/// spiking population `lif`: the "Conv + BN + LIF" unit of the LMUFormer.
+sim::PopulationId add_conv_bn_lif(BuildContext& ctx, sim::PopulationId src, const std::string& projection,
+                                  sim::Conv1d conv, const std::string& bn, const std::string& lif,
+                                  const std::string& layer);
+
 /// Adds a real-valued stream population (a sum of projections, optionally affine-transformed).
 sim::PopulationId add_analog(BuildContext& ctx, const std::string& name, std::size_t size,
                              const std::string& layer, std::optional<sim::Affine> input_affine = {});

@@ -26,4 +26,9 @@ sim::PopulationId build_channel_mixer(BuildContext& ctx, const std::string& pref
   return out;
 }
 
+sim::PopulationId ChannelMixerKind::build_example(BuildContext& ctx, RandomTensors&, const std::string& prefix,
+                                  sim::PopulationId input) const {
+  return build_channel_mixer(ctx, prefix, input, 4 * ctx.net.population(input).size);
+}
+
 }  // namespace snnsim::layers

@@ -9,10 +9,20 @@
 #include <string>
 
 #include "layers/build_context.hpp"
+#include "layers/layer_kind.hpp"
 
 namespace snnsim::layers {
 
 sim::PopulationId build_channel_mixer(BuildContext& ctx, const std::string& prefix, sim::PopulationId z,
                                       std::size_t hidden);
+
+/// The "channel_mixer" layer kind (registry entry; its example is used by the conformance suite).
+class ChannelMixerKind final : public LayerKind {
+ public:
+  std::string_view name() const override { return "channel_mixer"; }
+  std::string_view summary() const override { return "LMUFormer spiking channel mixer (MLP, 4x hidden), residual"; }
+  sim::PopulationId build_example(BuildContext& ctx, RandomTensors& tensors, const std::string& prefix,
+                                  sim::PopulationId input) const override;
+};
 
 }  // namespace snnsim::layers

@@ -19,4 +19,10 @@ sim::PopulationId build_classifier_head(BuildContext& ctx, sim::PopulationId z, 
   return y;
 }
 
+sim::PopulationId ClassifierHeadKind::build_example(BuildContext& ctx, RandomTensors& tensors, const std::string& prefix,
+                                  sim::PopulationId input) const {
+  tensors.declare(prefix + ".weight", {5, ctx.net.population(input).size});
+  return build_classifier_head(ctx, input, prefix + "_bn", prefix + "_lif", prefix);
+}
+
 }  // namespace snnsim::layers

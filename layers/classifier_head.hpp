@@ -8,6 +8,7 @@
 #include <string>
 
 #include "layers/build_context.hpp"
+#include "layers/layer_kind.hpp"
 
 namespace snnsim::layers {
 
@@ -15,5 +16,14 @@ namespace snnsim::layers {
 /// Returns the analog population y (registered as the network output "logits").
 sim::PopulationId build_classifier_head(BuildContext& ctx, sim::PopulationId z, const std::string& bn,
                                         const std::string& lif, const std::string& linear);
+
+/// The "classifier_head" layer kind (registry entry; its example is used by the conformance suite).
+class ClassifierHeadKind final : public LayerKind {
+ public:
+  std::string_view name() const override { return "classifier_head"; }
+  std::string_view summary() const override { return "BN + LIF + Linear readout, logits = mean over steps"; }
+  sim::PopulationId build_example(BuildContext& ctx, RandomTensors& tensors, const std::string& prefix,
+                                  sim::PopulationId input) const override;
+};
 
 }  // namespace snnsim::layers

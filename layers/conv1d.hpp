@@ -9,6 +9,7 @@
 
 #include "layers/tensor_source.hpp"
 #include "sim/network.hpp"
+#include "layers/layer_kind.hpp"
 
 namespace snnsim::layers {
 
@@ -19,5 +20,14 @@ sim::Conv1d load_conv1d(const TensorSource& src, const std::string& prefix, std:
 /// The projection of input channels [first, first + count) of `conv` (for a layer whose input is
 /// a concatenation of populations); the bias stays with the part that starts at channel 0.
 sim::Conv1d input_slice(const sim::Conv1d& conv, std::size_t first, std::size_t count);
+
+/// The "conv1d" layer kind (registry entry; its example is used by the conformance suite).
+class Conv1dKind final : public LayerKind {
+ public:
+  std::string_view name() const override { return "conv1d"; }
+  std::string_view summary() const override { return "Conv1d over time, K = 1 or 3 (centred, one-step look-ahead)"; }
+  sim::PopulationId build_example(BuildContext& ctx, RandomTensors& tensors, const std::string& prefix,
+                                  sim::PopulationId input) const override;
+};
 
 }  // namespace snnsim::layers

@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "layers/lmu_memory.hpp"
 
+#include "layers/linear.hpp"
+
+#include "layers/build_context.hpp"
+
+#include "layers/batch_norm.hpp"
+
 #include "sim/error.hpp"
 
 namespace snnsim::layers {
@@ -23,6 +29,20 @@ sim::Conv1d load_lmu_memory(const TensorSource& src, const std::string& prefix, 
   for (std::size_t i = 0; i < memory; ++i)
     for (std::size_t k = 0; k < length; ++k) c.weight[i * length + k] = h.values[i * length + (length - 1 - k)];
   return c;
+}
+
+sim::PopulationId LmuMemoryKind::build_example(BuildContext& ctx, RandomTensors& tensors, const std::string& prefix,
+                                  sim::PopulationId input) const {
+  const std::size_t in = ctx.net.population(input).size, memory = 24;
+  const sim::PopulationId u = add_conv_bn_lif(ctx, input, prefix + ".W_u", load_linear(ctx.weights, prefix + ".W_u", 1, in, true),
+                                              prefix + ".bn_u", prefix + ".f_u", prefix);
+  tensors.declare(prefix + ".H", {memory, static_cast<std::size_t>(ctx.net.steps())});
+  const sim::PopulationId m = add_analog(ctx, prefix + ".memory", memory, prefix);
+  ctx.net.connect(u, m, {prefix + ".H", 0, load_lmu_memory(ctx.weights, prefix, memory)});
+  const sim::PopulationId q =
+      add_spiking(ctx, prefix + ".f_m", memory, prefix, as_affine(load_batch_norm(ctx.weights, prefix + ".bn_m", memory)));
+  ctx.net.connect(m, q, {prefix + ".bn_m", 0, sim::Identity{}});
+  return q;
 }
 
 }  // namespace snnsim::layers

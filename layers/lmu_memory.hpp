@@ -12,10 +12,20 @@
 
 #include "layers/tensor_source.hpp"
 #include "sim/network.hpp"
+#include "layers/layer_kind.hpp"
 
 namespace snnsim::layers {
 
 /// Loads `<prefix>.H` [memory, L] as a causal filter from one input channel to `memory` outputs.
 sim::Conv1d load_lmu_memory(const TensorSource& src, const std::string& prefix, std::size_t memory);
+
+/// The "lmu_memory" layer kind (registry entry; its example is used by the conformance suite).
+class LmuMemoryKind final : public LayerKind {
+ public:
+  std::string_view name() const override { return "lmu_memory"; }
+  std::string_view summary() const override { return "LMU memory m_t = sum_k H[:,k] u_{t-k} of a one-neuron spike train"; }
+  sim::PopulationId build_example(BuildContext& ctx, RandomTensors& tensors, const std::string& prefix,
+                                  sim::PopulationId input) const override;
+};
 
 }  // namespace snnsim::layers

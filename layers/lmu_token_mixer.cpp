@@ -44,4 +44,11 @@ sim::PopulationId build_lmu_token_mixer(BuildContext& ctx, const std::string& pr
   return out;
 }
 
+sim::PopulationId LmuTokenMixerKind::build_example(BuildContext& ctx, RandomTensors& tensors, const std::string& prefix,
+                                  sim::PopulationId input) const {
+  const std::size_t memory = 2 * ctx.net.population(input).size;
+  tensors.declare(prefix + ".lmu.H", {memory, static_cast<std::size_t>(ctx.net.steps())});
+  return build_lmu_token_mixer(ctx, prefix, input, memory);
+}
+
 }  // namespace snnsim::layers

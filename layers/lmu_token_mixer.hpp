@@ -14,10 +14,20 @@
 #include <string>
 
 #include "layers/build_context.hpp"
+#include "layers/layer_kind.hpp"
 
 namespace snnsim::layers {
 
 sim::PopulationId build_lmu_token_mixer(BuildContext& ctx, const std::string& prefix, sim::PopulationId z,
                                         std::size_t memory);
+
+/// The "lmu_token_mixer" layer kind (registry entry; its example is used by the conformance suite).
+class LmuTokenMixerKind final : public LayerKind {
+ public:
+  std::string_view name() const override { return "lmu_token_mixer"; }
+  std::string_view summary() const override { return "LMUFormer token mixer: spiking LMU cell + projection, residual"; }
+  sim::PopulationId build_example(BuildContext& ctx, RandomTensors& tensors, const std::string& prefix,
+                                  sim::PopulationId input) const override;
+};
 
 }  // namespace snnsim::layers

@@ -13,11 +13,8 @@ sim::PopulationId conv_bn_lif(BuildContext& ctx, const std::string& prefix, sim:
                               const std::string& conv, const std::string& bn, const std::string& lif,
                               std::size_t dim) {
   const std::size_t in = ctx.net.population(src).size;
-  sim::Conv1d c = load_conv1d(ctx.weights, prefix + "." + conv, dim, in, 3, false);
-  fold_batch_norm(load_batch_norm(ctx.weights, prefix + "." + bn, dim), c);
-  const sim::PopulationId out = add_spiking(ctx, prefix + "." + lif, dim, prefix);
-  ctx.net.connect(src, out, {prefix + "." + conv, 0, std::move(c)});
-  return out;
+  return add_conv_bn_lif(ctx, src, prefix + "." + conv, load_conv1d(ctx.weights, prefix + "." + conv, dim, in, 3, false),
+                         prefix + "." + bn, prefix + "." + lif, prefix);
 }
 
 }  // namespace
@@ -40,6 +37,11 @@ sim::PopulationId build_patch_embed(BuildContext& ctx, const std::string& prefix
   ctx.net.connect(e3, z, {prefix + ".residual", 0, sim::Identity{}});
   ctx.net.connect(s3, z, {prefix + ".rpe_conv", 0, load_conv1d(ctx.weights, prefix + ".rpe_conv", dim, dim, 3, false)});
   return z;
+}
+
+sim::PopulationId PatchEmbedKind::build_example(BuildContext& ctx, RandomTensors&, const std::string& prefix,
+                                  sim::PopulationId input) const {
+  return build_patch_embed(ctx, prefix, input, 12);
 }
 
 }  // namespace snnsim::layers

@@ -14,11 +14,21 @@
 #include <string>
 
 #include "layers/build_context.hpp"
+#include "layers/layer_kind.hpp"
 
 namespace snnsim::layers {
 
 /// Lowers the patch embedding after `input`; returns the stream z. `dim` = D.
 sim::PopulationId build_patch_embed(BuildContext& ctx, const std::string& prefix, sim::PopulationId input,
                                     std::size_t dim);
+
+/// The "patch_embed" layer kind (registry entry; its example is used by the conformance suite).
+class PatchEmbedKind final : public LayerKind {
+ public:
+  std::string_view name() const override { return "patch_embed"; }
+  std::string_view summary() const override { return "LMUFormer spiking patch embedding (4 Conv3+BN+LIF, RPE residual)"; }
+  sim::PopulationId build_example(BuildContext& ctx, RandomTensors& tensors, const std::string& prefix,
+                                  sim::PopulationId input) const override;
+};
 
 }  // namespace snnsim::layers
