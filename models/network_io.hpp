@@ -33,6 +33,14 @@ class NetworkImporter {
   virtual bool accepts(const std::filesystem::path& path) const = 0;
   /// Throws Error(file, field, expected, got) on bad input.
   virtual ImportedNetwork load(const std::filesystem::path& path, const sim::NeuronRegistry& neurons) const = 0;
+  /// load() with the file's seed replaced by `seed` (`snnsim run --seed`): formats with
+  /// randomness (rule-based connectivity, Poisson sources) override this to draw from it.
+  virtual ImportedNetwork load_seeded(const std::filesystem::path& path, const sim::NeuronRegistry& neurons,
+                                      std::uint64_t seed) const {
+    ImportedNetwork n = load(path, neurons);
+    n.seed = seed;
+    return n;
+  }
 };
 
 struct ExportOptions {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "models/network_io.hpp"
 
+#include "models/brian2/brian2_h5.hpp"
 #include "models/nir/nir.hpp"
 
 #include "sim/error.hpp"
@@ -8,7 +9,8 @@
 namespace snnsim::models {
 
 void register_builtin_importers(ImporterRegistry& registry) {
-  // One line per importer, e.g. registry.add(std::make_unique<Brian2H5Importer>());
+  // One line per importer.
+  registry.add(std::make_unique<Brian2H5Importer>());
   registry.add(std::make_unique<NirImporter>());
 }
 

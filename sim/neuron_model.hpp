@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,6 +55,14 @@ class NeuronPopulationState {
   /// Advances one time step from the port inputs; appends the indices of the neurons that fire,
   /// in ascending order, to `spikes`. Clears the current (non-persistent) ports.
   virtual void step(TimeStep t, std::vector<std::uint32_t>& spikes) = 0;
+  /// Whether step_range() is available: engines that split one trial's population over threads
+  /// step disjoint neuron ranges concurrently (neurons must be independent within a step).
+  virtual bool can_step_range() const { return false; }
+  /// step() restricted to neurons [begin, end); appends that range's spikes in ascending order.
+  virtual void step_range(TimeStep /*t*/, std::size_t /*begin*/, std::size_t /*end*/,
+                          std::vector<std::uint32_t>& /*spikes*/) {
+    throw std::logic_error("this neuron model cannot step a range of neurons");
+  }
   /// A state variable for probes and tests (empty span when the model has none of that name).
   virtual std::span<const Real> variable(std::string_view name) const = 0;
 };

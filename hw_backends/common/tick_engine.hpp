@@ -6,6 +6,11 @@
 /// (2) the input affine (unfolded BatchNorm) is applied; (3) neurons step, or the analog value is
 /// taken, or the stimulus is read; (4) the output goes into the population's history ring and
 /// the recorders. Only the Delivery policy differs between backends.
+///
+/// With threads > 1 (BackendOptions "threads") a network whose projections are all Sparse (every
+/// delay >= 1, so nothing computed in a tick is read in the same tick) runs one trial on several
+/// threads (split_trial.hpp): one OpenMP region for the whole trial, each thread delivering into
+/// and stepping its own neuron range, one barrier per tick. Other networks run single-threaded.
 #include <cstdint>
 #include <memory>
 #include <variant>
@@ -14,6 +19,11 @@
 #include <nlohmann/json.hpp>
 
 #include "hw_backends/common/engine_plan.hpp"
+#include "hw_backends/common/split_trial.hpp"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 namespace snnsim::hw_backends {
 
@@ -46,6 +56,9 @@ struct TickWorkspace final : sim::Workspace {
   std::vector<std::vector<Real>> analog_input;  ///< port buffer of analog populations
   std::vector<std::size_t> train_cursor;        ///< spike inputs: position in their trains
   std::vector<Real> dense_scratch;              ///< for dense delivery of spike sources
+  // Split trials only (threads > 1):
+  std::vector<SplitSpikes> split_spikes;        ///< [population]
+  std::vector<ThreadRecord> thread_records;     ///< [thread]
 };
 
 /// Delivery must provide:
@@ -55,11 +68,12 @@ struct TickWorkspace final : sim::Workspace {
 template <class Real, class Delivery>
 class TickEngine final : public sim::CompiledNetwork {
  public:
-  TickEngine(const sim::Network& net, std::string backend_name)
+  TickEngine(const sim::Network& net, std::string backend_name, int threads = 1)
       : net_(&net), plan_(make_engine_plan(net)), projections_(make_projection_plans<Real>(net)),
         backend_name_(std::move(backend_name)) {
     incoming_.resize(net.population_count());
     for (std::size_t j = 0; j < projections_.size(); ++j) incoming_[projections_[j].target].push_back(j);
+    if (threads > 1 && splittable()) make_split(threads);
   }
 
   std::unique_ptr<sim::Workspace> make_workspace() const override {
@@ -79,6 +93,11 @@ class TickEngine final : public sim::CompiledNetwork {
         ws->analog_input[id].assign(p.size, Real(0));
       }
     }
+    if (split_threads_ > 1) {
+      ws->split_spikes.resize(n);
+      for (sim::PopulationId id = 0; id < n; ++id) ws->split_spikes[id].init(plan_.populations[id].history, split_threads_);
+      ws->thread_records.resize(static_cast<std::size_t>(split_threads_));
+    }
     return ws;
   }
 
@@ -87,6 +106,7 @@ class TickEngine final : public sim::CompiledNetwork {
     auto& ws = static_cast<TickWorkspace<Real>&>(base);
     check_stimulus(*net_, stimulus);
     reset(ws);
+    if (split_threads_ > 1) return run_split_trial(ws, options, record);
     const sim::TimeStep steps = plan_.steps;
     for (sim::TimeStep tick = 0; tick < plan_.schedule.ticks; ++tick)
       for (sim::PopulationId id : plan_.schedule.order) {
@@ -96,8 +116,12 @@ class TickEngine final : public sim::CompiledNetwork {
   }
 
   nlohmann::json describe() const override {
-    return {{"backend", backend_name_}, {"ticks", plan_.schedule.ticks}, {"max_lag", plan_.schedule.max_lag}};
+    return {{"backend", backend_name_}, {"ticks", plan_.schedule.ticks}, {"max_lag", plan_.schedule.max_lag},
+            {"threads_per_trial", split_threads_}};
   }
+
+  /// Threads one trial runs on (1 unless compiled with threads > 1 and the network splits).
+  int threads_per_trial() const { return split_threads_; }
 
  private:
   void reset(TickWorkspace<Real>& ws) const {
@@ -178,11 +202,114 @@ class TickEngine final : public sim::CompiledNetwork {
     }
   }
 
+  // ---- split trials (one trial over several threads) ----------------------------------------
+
+  /// Only spike-coupled networks split: Sparse projections (delay >= 1) between spike sources and
+  /// neuron populations whose model can step a range; no analog streams, no look-ahead lags.
+  bool splittable() const {
+    for (const ProjectionPlan<Real>& p : projections_)
+      if (p.kind != ProjectionPlan<Real>::Kind::Sparse || p.delay < 1) return false;
+    for (const PopulationPlan& p : plan_.populations) {
+      if (p.lag != 0 || p.graded || p.kind == sim::PopulationKind::Analog) return false;
+      if (p.kind == sim::PopulationKind::Spiking) {
+        const auto probe = sim::make_state<Real>(*net_->population(p.id).dynamics, 1);
+        if (!probe || !probe->can_step_range()) return false;
+      }
+    }
+    return true;
+  }
+
+  void make_split(int threads) {
+    split_threads_ = threads;
+    for (const PopulationPlan& p : plan_.populations)
+      ranges_.push_back(p.kind == sim::PopulationKind::Spiking ? NeuronRanges::even(p.size, threads)
+                                                               : NeuronRanges::first_only(p.size, threads));
+    for (const ProjectionPlan<Real>& p : projections_)
+      split_rows_.emplace_back(p.row_start, p.syn_target, p.syn_weight, ranges_[p.target], threads);
+  }
+
+  void run_split_trial(TickWorkspace<Real>& ws, const sim::RecordOptions& options, sim::TrialRecord& record) const {
+    const std::size_t npop = plan_.populations.size();
+    for (ThreadRecord& r : ws.thread_records) r.reset(npop, projections_.size(), plan_.steps, options);
+    for (SplitSpikes& s : ws.split_spikes)
+      for (auto& l : s.lists) l.clear();
+#ifdef _OPENMP
+#pragma omp parallel num_threads(split_threads_)
+    split_thread_loop(ws, omp_get_thread_num(), options);
+#else
+    for (int b = 0; b < split_threads_; ++b) split_thread_loop(ws, b, options);  // not reached: no split without OpenMP
+#endif
+    for (std::size_t b = 0; b < ws.thread_records.size(); ++b) {
+      const ThreadRecord& r = ws.thread_records[b];
+      for (std::size_t k = 0; k < r.spike_counts.size(); ++k) record.spike_counts[k] += r.spike_counts[k];
+      if (options.counters) record.counters += r.counters;
+    }
+    if (options.raster)
+      for (std::size_t id = 0; id < npop; ++id) merge_rasters(ws.thread_records, id, record.raster[id]);
+  }
+
+  /// One thread's whole trial: its neuron ranges, in schedule order, one barrier per tick.
+  void split_thread_loop(TickWorkspace<Real>& ws, int b, const sim::RecordOptions& options) const {
+    ThreadRecord& rec = ws.thread_records[static_cast<std::size_t>(b)];
+    const sim::TimeStep steps = plan_.steps;
+    for (sim::TimeStep t = 0; t < steps; ++t) {
+      for (sim::PopulationId id : plan_.schedule.order) {
+        const PopulationPlan& p = plan_.populations[id];
+        const std::size_t lo = ranges_[id].begin(b), hi = ranges_[id].end(b);
+        std::vector<std::uint32_t>& out = ws.split_spikes[id].list(t, b);
+        out.clear();
+        for (std::size_t j : incoming_[id]) deliver_split(ws, j, t, b, options.counters ? &rec.counters : nullptr);
+        if (p.kind == sim::PopulationKind::Spiking) {
+          if (lo < hi) ws.neurons[id]->step_range(t, lo, hi, out);
+          if (options.counters) rec.counters.population(id, t).neuron_updates += static_cast<std::int64_t>(hi - lo);
+        } else if (lo < hi) {
+          const sim::Population& pop = net_->population(id);
+          spikes_from_trains(*pop.fixed_spikes, t, ws.train_cursor[id], out);
+        }
+        rec.spike_counts[id * static_cast<std::size_t>(steps) + static_cast<std::size_t>(t)] =
+            static_cast<std::int32_t>(out.size());
+        if (options.counters) rec.counters.population(id, t).spikes += static_cast<std::int64_t>(out.size());
+        if (options.raster)
+          for (std::uint32_t n : out) rec.raster[id].push_back({t, n});
+      }
+#ifdef _OPENMP
+#pragma omp barrier
+#endif
+    }
+  }
+
+  void deliver_split(TickWorkspace<Real>& ws, std::size_t j, sim::TimeStep t, int b, sim::OpCounters* counters) const {
+    const ProjectionPlan<Real>& p = projections_[j];
+    const sim::TimeStep s = t - p.delay;
+    if (s < 0) return;
+    const SplitRows<Real>& rows = split_rows_[j];
+    Real* __restrict buf = ws.neurons[p.target]->port(p.port).data();
+    const std::uint32_t* __restrict target = rows.target.data();
+    const Real* __restrict weight = rows.weight.data();
+    const SplitSpikes& src = ws.split_spikes[p.source];
+    std::int64_t touched = 0;
+    for (std::size_t part = 0; part < src.threads; ++part)
+      for (std::uint32_t i : src.list(s, part)) {
+        const std::uint32_t end = rows.end(i, b);
+        for (std::uint32_t k = rows.begin(i, b); k < end; ++k) buf[target[k]] += weight[k];
+        touched += end - rows.begin(i, b);
+      }
+    if (counters) {
+      sim::OpCounts& c = counters->projection(p.index, t);
+      c.acs += touched;
+      c.executed_ops += touched;
+      if (b == 0) c.dense_ops += static_cast<std::int64_t>(p.syn_target.size());
+    }
+  }
+
   const sim::Network* net_;
   EnginePlan plan_;
   std::vector<ProjectionPlan<Real>> projections_;
   std::vector<std::vector<std::size_t>> incoming_;  ///< per target, projection plans in connection order
   std::string backend_name_;
+  int split_threads_ = 1;
+  std::vector<NeuronRanges> ranges_;           ///< per population (split trials)
+  std::vector<SplitRows<Real>> split_rows_;    ///< per projection (split trials)
 };
 
 }  // namespace snnsim::hw_backends

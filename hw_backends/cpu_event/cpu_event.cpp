@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "hw_backends/cpu_event/cpu_event.hpp"
 
+#include <charconv>
+
 #include "hw_backends/common/tick_engine.hpp"
 
 namespace snnsim::hw_backends {
@@ -92,11 +94,27 @@ struct EventDelivery {
 
 sim::Support CpuEventBackend::supports(const sim::Network&) const { return {}; }
 
+namespace {
+
+/// The "threads" setting: threads inside one trial (default 1; trials are parallel in run_trials).
+int threads_per_trial(const sim::BackendOptions& options) {
+  const auto it = options.settings.find("threads");
+  if (it == options.settings.end()) return 1;
+  int n = 0;
+  const auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), n);
+  if (ec != std::errc() || end != it->second.data() + it->second.size() || n < 1 || n > 1024)
+    throw Error("cpu_event", "threads", "a thread count in [1, 1024]", "'" + it->second + "'");
+  return n;
+}
+
+}  // namespace
+
 std::unique_ptr<sim::CompiledNetwork> CpuEventBackend::compile(const sim::Network& net,
-                                                               const sim::BackendOptions&) const {
+                                                               const sim::BackendOptions& options) const {
+  const int threads = threads_per_trial(options);
   if (net.precision() == sim::Precision::F32)
-    return std::make_unique<TickEngine<float, EventDelivery<float>>>(net, std::string(name()));
-  return std::make_unique<TickEngine<double, EventDelivery<double>>>(net, std::string(name()));
+    return std::make_unique<TickEngine<float, EventDelivery<float>>>(net, std::string(name()), threads);
+  return std::make_unique<TickEngine<double, EventDelivery<double>>>(net, std::string(name()), threads);
 }
 
 }  // namespace snnsim::hw_backends

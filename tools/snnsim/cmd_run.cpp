@@ -16,6 +16,7 @@
 #include "tools/snnsim/fashion_trials.hpp"
 #include "tools/snnsim/progress.hpp"
 #include "tools/snnsim/report_output.hpp"
+#include "tools/snnsim/run_network.hpp"
 
 namespace snnsim::tools {
 
@@ -127,6 +128,7 @@ int run(const RunArgs& args, const Registries& registries) {
 
 Command add_run_command(CLI::App& app, const Registries& registries) {
   auto args = std::make_shared<RunArgs>();
+  auto network = std::make_shared<NetworkRunArgs>();
   app.add_option("--model", args->model, "model file (golden HDF5 layout)")->capture_default_str();
   app.add_option("--data", args->data, "folder with Fashion-MNIST IDX files (t10k-*.gz)")->capture_default_str();
   app.add_option("--backend", args->backend, "backend: " + registries.backends.joined_names())->capture_default_str();
@@ -136,7 +138,17 @@ Command add_run_command(CLI::App& app, const Registries& registries) {
   app.add_option("--chips", args->chips, "with --backend loihi: chips the network may be spread over (default 1)");
   add_report_options(app, args->report);
   app.footer("Example: snnsim run --first 1000 --backend dense_reference --json run.json");
-  return [args, &registries] { return run(*args, registries); };
+  // Generic networks from files (run_network.cpp): --network switches from the LMUFormer run.
+  app.add_option("--network", network->network, "simulate a network file (Brian2-layout HDF5, TOML experiment) instead");
+  app.add_option("--spikes", network->spikes, "with --network: write the spike raster (.csv: population,neuron,step; .h5: SONATA)");
+  app.add_option("--seed", network->seed, "with --network: seed for rule-based connectivity and Poisson sources (default: the file's)");
+  return [args, network, &registries] {
+    if (network->network.empty()) return run(*args, registries);
+    network->backend = args->backend;
+    network->threads = args->threads;
+    network->json = args->report.json;
+    return run_network(*network, registries);
+  };
 }
 
 }  // namespace snnsim::tools

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   add(tools::add_run_command, "run", "simulate a model on a dataset and print accuracy, spikes and ops");
   add(tools::add_verify_command, "verify", "compare a model file's own /golden outputs with the simulation");
   add(tools::add_export_command, "export", "write a model or network file as NIR or Lava-dl NetX (neuromorphic toolchains)");
+  add(tools::add_bench_command, "bench", "time a network file: wall s per simulated s, synaptic events/s, peak memory");
   add(tools::add_list_command, "list", "list neuron models, layer kinds and backends");
   add(tools::add_report_command, "report", "render a run report (snnsim run --json) as a self-contained HTML page");
   try {
