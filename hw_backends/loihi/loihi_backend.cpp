@@ -224,6 +224,57 @@ class LoihiCompiled final : public sim::CompiledNetwork {
   mutable std::int64_t trials_ = 0, host_readout_adds_ = 0;
 };
 
+/// A few lines for the terminal, from the description.
+json summary_lines(const json& j) {
+  json lines = json::array();
+  lines.push_back(fmt::format("chip      {} ({}), {} chip(s): {} of {} neurocores, chip runs {} steps behind (ticks {})",
+                              j["chip"]["name"].get<std::string>(), j["chip"]["file"].get<std::string>(),
+                              j["chips"].get<std::int64_t>(), j["cores_used"].get<std::size_t>(),
+                              j["cores_available"].get<std::int64_t>(), j["max_lag"].get<std::int64_t>(),
+                              j["ticks"].get<std::int64_t>()));
+  double worst_rms = 0;
+  std::string worst;
+  std::int64_t clipped = 0;
+  for (const json& g : j["groups"])
+    for (const json& s : g["synapse_groups"]) {
+      clipped += s["clipped"].get<std::int64_t>();
+      if (s["rms_rel_error"].get<double>() > worst_rms) {
+        worst_rms = s["rms_rel_error"].get<double>();
+        worst = s["name"].get<std::string>();
+      }
+    }
+  lines.push_back(fmt::format("quantise  8-bit weights: worst RMS weight error {:.3f} % of the group's largest weight ({}), "
+                              "{} clipped",
+                              100.0 * worst_rms, worst, clipped));
+  if (!j["agreement"].empty()) {
+    const json* low = &j["agreement"][0];
+    for (const json& a : j["agreement"])
+      if (a["spike_count_correlation"].get<double>() < (*low)["spike_count_correlation"].get<double>()) low = &a;
+    lines.push_back(fmt::format("agreement lowest per-layer spike-count correlation with float: {:.3f} ({})",
+                                (*low)["spike_count_correlation"].get<double>(), (*low)["layer"].get<std::string>()));
+  }
+  const json& t = j["traffic"];
+  lines.push_back(fmt::format("traffic   {:.1f} spike messages/step, {:.1f} E-W + {:.1f} N-S hops/step, {:.2f} chip crossings/step",
+                              t["messages_per_step"].get<double>(), t["hops_east_west_per_step"].get<double>(),
+                              t["hops_north_south_per_step"].get<double>(), t["chip_crossings_per_step"].get<double>()));
+  const json& e = j["energy"];
+  lines.push_back(fmt::format("energy    {:.2f} uJ/image ({:.1f} nJ/step) from the chip file's per-op figures; host: {:.0f} MACs, "
+                              "{:.0f} readout adds per image",
+                              e["per_image_uj"].get<double>(), e["per_step_nj"].get<double>(),
+                              j["lowering"]["host_macs_per_image"].get<double>(),
+                              j["lowering"]["host_readout_adds_per_image"].get<double>()));
+  const json& l = j["latency"];
+  lines.push_back(fmt::format("latency   {:.1f} us/step mean, {:.1f} us worst -> {:.0f} steps/s; {:.0f} steps/s input needs {:.3f} x "
+                              "nominal speed",
+                              l["per_step_ns_mean"].get<double>() * 1e-3, l["per_step_ns_max"].get<double>() * 1e-3,
+                              l["max_steps_per_second"].get<double>(), l["input_rate_hz"].get<double>(),
+                              l["speed_needed_vs_nominal"].get<double>()));
+  std::string host;
+  for (const json& h : j["lowering"]["host"]) host += (host.empty() ? "" : ", ") + h["what"].get<std::string>();
+  lines.push_back("host      " + host + " (everything else on chip)");
+  return lines;
+}
+
 json LoihiCompiled::describe() const {
   const std::lock_guard lock(mutex_);
   json j;
@@ -373,6 +424,7 @@ json LoihiCompiled::describe() const {
                      {"chip_spikes_per_image", static_cast<double>(a.chip_spikes) / static_cast<double>(a.images)}});
   }
   j["agreement"] = agree;
+  j["summary_lines"] = summary_lines(j);
   return j;
 }
 

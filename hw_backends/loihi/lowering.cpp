@@ -146,6 +146,7 @@ LoweredNetwork lower(const sim::Network& net, const std::string& source) {
     const sim::Population& pop = net.population(id);
     if (pop.kind == sim::PopulationKind::Input) {
       (pop.graded ? out.graded_inputs : out.spike_inputs).push_back(id);
+      out.input_names[id] = pop.name;
     } else if (pop.kind == sim::PopulationKind::Spiking) {
       LoweredGroup g;
       g.population = id;

@@ -66,6 +66,7 @@ struct LoweredNetwork {
   std::vector<LoweredGroup> groups;      ///< spiking populations in network order
   std::vector<LoweredReadout> readouts;  ///< host readouts (network outputs)
   std::vector<sim::PopulationId> spike_inputs, graded_inputs;
+  std::map<sim::PopulationId, std::string> input_names;
   sim::TimeStep steps = 0;
 };
 

@@ -172,8 +172,8 @@ Program quantize(const LoweredNetwork& net, const ChipSpec& chip, const Quantize
       if (auto it = r.value.terms.find(id); it != r.value.terms.end()) return it->second.in;
     return std::size_t{0};
   };
-  for (auto id : net.spike_inputs) add_input(id, false, "input " + std::to_string(id), input_size(id));
-  for (auto id : net.graded_inputs) add_input(id, true, "input " + std::to_string(id), input_size(id));
+  for (auto id : net.spike_inputs) add_input(id, false, net.input_names.at(id), input_size(id));
+  for (auto id : net.graded_inputs) add_input(id, true, net.input_names.at(id), input_size(id));
 
   const std::vector<sim::TimeStep> lag = assign_lags(net, idx, source);
   for (std::size_t gi = 0; gi < net.groups.size(); ++gi) {

@@ -119,6 +119,8 @@ int run(const RunArgs& args, const Registries& registries) {
       im["logits"] = samples[i].logits;
     }
   print_ops_summary(j);
+  if (const nlohmann::json details = compiled->describe(); details.contains("summary_lines"))
+    for (const nlohmann::json& line : details["summary_lines"]) fmt::print("{}\n", line.get<std::string>());
   fmt::print("time      {:.2f} s ({:.0f} images/s)\n", seconds, seconds > 0 ? n / seconds : 0.0);
   write_report_outputs(args.report, j);
   return 0;
