@@ -2,6 +2,7 @@
 #include "models/network_io.hpp"
 
 #include "models/brian2/brian2_h5.hpp"
+#include "models/netx/netx.hpp"
 #include "models/nir/nir.hpp"
 
 #include "sim/error.hpp"
@@ -15,6 +16,7 @@ void register_builtin_importers(ImporterRegistry& registry) {
 }
 
 void register_builtin_exporters(ExporterRegistry& registry) {
+  registry.add(std::make_unique<NetxExporter>());
   registry.add(std::make_unique<NirExporter>());
   // One line per exporter, e.g. registry.add(std::make_unique<NirExporter>());
 }
