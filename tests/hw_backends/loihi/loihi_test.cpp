@@ -7,7 +7,10 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
+
+#include <sys/wait.h>
 
 #include "hw_backends/loihi/chip.hpp"
 #include "hw_backends/loihi/engine.hpp"
@@ -19,6 +22,7 @@
 #include "neurons/registry.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5/hdf5.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace snnsim;
 namespace loihi = snnsim::hw_backends::loihi;
@@ -295,4 +299,29 @@ TEST_CASE("mapping: LMUFormer cores, a chip too small names its limit, --chips 2
                        "small.toml: layer patch_embed.proj_lif1: synapse memory bits per core: expected at most 4096 "
                        "(limits.synapse_memory_bits_per_core), got 8192 for a single compartment",
                        Error);
+}
+
+TEST_CASE("snnsim run --backend loihi: a chip too small fails in one line (exit 2), --chips 2 runs") {
+  test::TempDir dir("loihi");
+  std::string text = read_text(kChips / "loihi2.toml");
+  const std::string old = "cores_per_chip = { value = 128";
+  text.replace(text.find(old), old.size(), "cores_per_chip = { value = 8");
+  const std::filesystem::path chip = dir.path() / "small.toml";
+  std::ofstream(chip) << text;
+  auto run = [&](const std::string& args) {
+    const std::string cmd = std::string(SNNSIM_BINARY) + " run --backend loihi --first 4 --threads 1 --chip " +
+                            chip.string() + " " + args + " > " + (dir.path() / "out").string() + " 2> " +
+                            (dir.path() / "err").string();
+    const int raw = std::system(cmd.c_str());
+    return WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  };
+  CHECK(run("") == 2);
+  CHECK(read_text(dir.path() / "err") ==
+        "snnsim: " + chip.string() +
+            ": layer block.0.attn.lmu.f_h: neurocores: expected at most 8 (1 chip x limits.cores_per_chip = 8; more "
+            "chips: --chips), got 9 cores needed up to this layer\n");
+  CHECK(run("--chips 2") == 0);
+  CHECK(read_text(dir.path() / "out").find("2 chip(s): 15 of 16 neurocores") != std::string::npos);
+  CHECK(run("--chips 0") == 2);
+  CHECK(read_text(dir.path() / "err") == "snnsim: snnsim run: --chips: expected a positive integer, got '0'\n");
 }
