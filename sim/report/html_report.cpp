@@ -134,8 +134,9 @@ std::string rasters(const json& r, const HtmlOptions& o, const std::string& sour
                   std::to_string(o.raster_images.front()));
     return "<section><h2>Spike rasters</h2><p>The run recorded no raster (snnsim run --raster-images 0).</p></section>\n";
   }
-  std::vector<std::string> available_layers;
-  for (const auto& [name, layer] : list[0].at("layers").items()) available_layers.push_back(name);
+  std::vector<std::string> available_layers;  // in network order
+  for (const json& p : r.at("populations"))
+    if (list[0].at("layers").contains(p.at("name").get<std::string>())) available_layers.push_back(p.at("name"));
   for (const std::string& name : o.raster_layers)
     if (std::find(available_layers.begin(), available_layers.end(), name) == available_layers.end())
       throw Error(source, "--raster-layers", "spiking layers of the run (" + fmt::format("{}", fmt::join(available_layers, ", ")) + ")",

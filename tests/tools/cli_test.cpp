@@ -45,15 +45,18 @@ TEST_CASE("snnsim run gives the same per-image results with 1 and 2 threads") {
   REQUIRE(r1.status == 0);
   REQUIRE(r2.status == 0);
   const auto j1 = nlohmann::json::parse(slurp(one)), j2 = nlohmann::json::parse(slurp(two));
-  CHECK(j1["samples"] == j2["samples"]);
-  CHECK(j1["layers"] == j2["layers"]);
+  CHECK(j1["per_image"] == j2["per_image"]);
+  CHECK(j1["populations"] == j2["populations"]);
+  CHECK(j1["projections"] == j2["projections"]);
+  CHECK(j1["energy"] == j2["energy"]);
+  CHECK(j1["rasters"] == j2["rasters"]);
   CHECK(j1["images"] == 96);
-  CHECK(j1["threads"] == 1);
-  CHECK(j2["threads"] == 2);
+  CHECK(j1["provenance"]["threads"] == 1);
+  CHECK(j2["provenance"]["threads"] == 2);
   // The first 96 test images include 7 of the 9 fragile golden samples' neighbours; accuracy is
   // whatever the reference gives: image 0 is an ankle boot (label 9) predicted as 9.
-  CHECK(j1["samples"][0]["label"] == 9);
-  CHECK(j1["samples"][0]["pred"] == 9);
+  CHECK(j1["per_image"][0]["label"] == 9);
+  CHECK(j1["per_image"][0]["pred"] == 9);
   CHECK(r1.out.find("accuracy") != std::string::npos);
 }
 

@@ -11,10 +11,12 @@
 #include "sim/atomic_file.hpp"
 #include "sim/error.hpp"
 #include "sim/report/sha256.hpp"
+#include "sim/report/sha256.hpp"
 #include "sim/run.hpp"
 #include "tools/snnsim/commands.hpp"
 #include "tools/snnsim/fashion_trials.hpp"
 #include "tools/snnsim/progress.hpp"
+#include "tools/snnsim/report_output.hpp"
 #include "tools/snnsim/report_output.hpp"
 #include "tools/snnsim/run_network.hpp"
 
@@ -39,6 +41,10 @@ struct SampleResult {
 
 int run(const RunArgs& args, const Registries& registries) {
   const sim::Backend& backend = registries.backends.get(args.backend, "snnsim run", "--backend");
+  if (!args.report.json.empty()) {
+    const std::filesystem::path inputs[] = {args.model};
+    ensure_not_input(args.report.json, inputs);
+  }
   const std::vector<sim::EnergyTable> tables = energy_tables(args.report);
   const models::LmuformerModel model = models::load_lmuformer(args.model, registries.neurons);
   const sim::Network& net = *model.network;

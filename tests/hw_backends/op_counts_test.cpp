@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: MIT
+// The operation counters the backends fill while they work, against exact counts derived from
+// the golden reference (../shared/golden/lmuformer_sfmnist.h5): its per-layer per-step spike
+// counts /golden/spikes/<layer> [256, T], its inputs /golden/inputs and the layer shapes.
+//
+// Derivations, for one image (S_t: spikes of the source layer at step t, S = sum_t S_t):
+//   K = 3 centred convolution, C_out outputs:  ACs = C_out (3 S - S_0 - S_{T-1})
+//       (a spike at step 0 has no target at step -1, one at T-1 none at step T: edge taps
+//        are not touched)
+//   K = 1 (linear, 1x1 convolution):           ACs = C_out S
+//   LMU memory, causal filter of length T, M outputs, driven by the one-neuron train u:
+//                                              ACs = M sum_t u_t (T - t)
+//       (a spike at step t adds a column of H to m_t, m_{t+1}, ..., m_{T-1})
+//   first convolution on pixels (graded):      MACs = C_out (3 N - N_0 - N_{T-1}),
+//       N_t the non-zero pixels of image row t
+//   neuron updates = sum over spiking layers of neurons x T
+//   dense-equivalent = in x out x (in-range taps summed over steps).
+#include <doctest/doctest.h>
+
+#include <map>
+
+#include "models/lmuformer/lmuformer.hpp"
+#include "sim/hdf5/hdf5.hpp"
+#include "sim/run.hpp"
+#include "tests/support/registries.hpp"
+
+using namespace snnsim;
+
+namespace {
+
+constexpr std::size_t kSamples = 256;
+
+struct Golden {
+  sim::TimeStep steps = 0;
+  std::size_t features = 0;
+  std::vector<float> inputs;                                   ///< [N][T][F]
+  std::map<std::string, std::vector<std::int64_t>> spikes;     ///< layer -> [N][T]
+  std::vector<std::uint8_t> fragile;                           ///< [N]
+};
+
+const models::LmuformerModel& model() {
+  static const models::LmuformerModel m = models::load_lmuformer(test::golden_model(), test::registries().neurons);
+  return m;
+}
+
+const Golden& golden() {
+  static const Golden g = [] {
+    const h5::File f = h5::File::open_read(test::golden_model());
+    Golden out;
+    out.steps = model().config.steps;
+    out.features = model().config.features;
+    out.inputs = f.read<float>("/golden/inputs").data;
+    out.fragile = f.read<std::uint8_t>("/golden/fragile").data;
+    for (const std::string& layer : model().config.spiking_layers)
+      out.spikes[layer] = f.read<std::int64_t>("/golden/spikes/" + layer).data;
+    return out;
+  }();
+  return g;
+}
+
+struct GoldenTrials : sim::TrialSource {
+  std::size_t count() const override { return kSamples; }
+  void fill(std::size_t i, sim::Stimulus& s, std::vector<float>&) const override {
+    const std::size_t n = static_cast<std::size_t>(golden().steps) * golden().features;
+    s.values[model().input] = std::span<const float>(golden().inputs.data() + i * n, n);
+  }
+};
+
+/// Every image's counters, from one backend.
+std::vector<sim::OpCounters> run_counters(const std::string& backend) {
+  const auto compiled = test::registries().backends.get(backend, "test", "backend").compile(*model().network, {});
+  std::vector<sim::OpCounters> out(kSamples);
+  sim::RunOptions options;
+  options.threads = 2;
+  sim::run_trials(*model().network, *compiled, GoldenTrials{}, options,
+                  [&](std::size_t i, const sim::TrialRecord& r) { out[i] = r.counters; });
+  return out;
+}
+
+const std::vector<sim::OpCounters>& event_counters() {
+  static const auto c = run_counters("cpu_event");
+  return c;
+}
+const std::vector<sim::OpCounters>& dense_counters() {
+  static const auto c = run_counters("dense_reference");
+  return c;
+}
+
+/// Per-step activity of a projection's source in image i: golden spikes, or non-zero pixels.
+std::vector<std::int64_t> source_activity(const std::string& source, std::size_t i) {
+  const Golden& g = golden();
+  const auto steps = static_cast<std::size_t>(g.steps);
+  std::vector<std::int64_t> a(steps, 0);
+  if (source == model().network->population(model().input).name) {
+    for (std::size_t t = 0; t < steps; ++t)
+      for (std::size_t f = 0; f < g.features; ++f) a[t] += g.inputs[(i * steps + t) * g.features + f] != 0.0f;
+  } else {
+    const auto& s = g.spikes.at(source);
+    for (std::size_t t = 0; t < steps; ++t) a[t] = s[i * steps + t];
+  }
+  return a;
+}
+
+std::int64_t sum(const std::vector<std::int64_t>& v) {
+  std::int64_t s = 0;
+  for (std::int64_t x : v) s += x;
+  return s;
+}
+
+/// Synops of a weighted projection in image i, from the closed forms in the file comment.
+std::int64_t expected_synops(const sim::Conv1d& c, const std::vector<std::int64_t>& a, sim::TimeStep steps) {
+  const auto out = static_cast<std::int64_t>(c.out);
+  const std::int64_t last = a.back(), first = a.front();
+  if (c.kernel == 3 && c.first_offset == -1) return out * (3 * sum(a) - first - last);
+  if (c.kernel == 1 && c.first_offset == 0) return out * sum(a);
+  REQUIRE(c.kernel == static_cast<std::size_t>(steps));  // the LMU memory: causal, length T
+  REQUIRE(c.first_offset == -(steps - 1));
+  std::int64_t s = 0;
+  for (sim::TimeStep t = 0; t < steps; ++t) s += a[static_cast<std::size_t>(t)] * (steps - t);
+  return out * s;
+}
+
+std::int64_t expected_dense(const sim::Conv1d& c, sim::TimeStep steps) {
+  std::int64_t taps = 0;  // in-range (t, k) pairs
+  for (sim::TimeStep t = 0; t < steps; ++t)
+    for (std::size_t k = 0; k < c.kernel; ++k) {
+      const sim::TimeStep s = t + c.first_offset + static_cast<sim::TimeStep>(k);
+      taps += s >= 0 && s < steps;
+    }
+  return static_cast<std::int64_t>(c.in * c.out) * taps;
+}
+
+}  // namespace
+
+TEST_CASE("cpu_event counts spikes, ACs, MACs, adds, neuron updates and dense ops equal to the golden-derived values") {
+  const sim::Network& net = *model().network;
+  const sim::TimeStep steps = golden().steps;
+  const auto T = static_cast<std::size_t>(steps);
+  const auto& counters = event_counters();
+  std::size_t checked = 0;
+  for (std::size_t i = 0; i < kSamples; ++i) {
+    CAPTURE(i);
+    const sim::OpCounters& c = counters[i];
+    // Spikes per layer per step: the golden counts (all 256 images, the fragile ones too: this
+    // float32 order reproduces them).
+    for (const auto& [layer, spikes] : golden().spikes) {
+      CAPTURE(layer);
+      const sim::PopulationId p = *net.find(layer);
+      for (std::size_t t = 0; t < T; ++t) REQUIRE(c.population(p, static_cast<sim::TimeStep>(t)).spikes == spikes[i * T + t]);
+      CHECK(c.population_total(p).neuron_updates == static_cast<std::int64_t>(net.population(p).size * T));
+    }
+    for (const sim::EdgeRef& e : net.projections()) {
+      const sim::Projection& proj = *e.projection;
+      CAPTURE(proj.name);
+      const sim::OpCounts got = c.projection_total(proj.index);
+      const sim::Population& src = net.population(e.source);
+      if (const auto* conv = std::get_if<sim::Conv1d>(&proj.connectivity)) {
+        const std::int64_t synops = expected_synops(*conv, source_activity(src.name, i), steps);
+        CHECK(got.acs == (src.graded ? 0 : synops));
+        CHECK(got.macs == (src.graded ? synops : 0));
+        CHECK(got.adds == static_cast<std::int64_t>(conv->bias.size() * T));
+        CHECK(got.dense_ops == expected_dense(*conv, steps));
+        CHECK(got.executed_ops == synops + got.adds);  // events only, plus the biases
+      } else {
+        // Identity from a real-valued stream: one add per channel per step.
+        REQUIRE(src.kind == sim::PopulationKind::Analog);
+        CHECK(got.acs + got.macs == 0);
+        CHECK(got.adds == static_cast<std::int64_t>(src.size * T));
+        CHECK(got.dense_ops == got.adds);
+      }
+    }
+    ++checked;
+  }
+  CHECK(checked == kSamples);
+}
+
+TEST_CASE("per-image totals over the 256 golden images: 1,028,802.52 ACs, 148,903.5 MACs, 50,204 neuron updates") {
+  // The same numbers the closed forms give, summed (and what `snnsim run --first 256` prints):
+  // spikes x full fan-out without the LMU memory is 1,031,972.02 per image; minus 7,612.5 untouched
+  // edge taps, plus 4,443.0 LMU-memory ACs gives 1,028,802.52.
+  sim::OpCounts all;
+  for (const sim::OpCounters& c : event_counters()) all += c.total();
+  CHECK(all.acs == 263373444);   // 1,028,802.515625 x 256
+  CHECK(all.macs == 38119296);   // 148,903.5 x 256
+  CHECK(all.neuron_updates == 50204 * 256);
+  CHECK(all.dense_ops == 11348480LL * 256);
+  CHECK(all.spikes == 1290595);  // 5,041.39 x 256, the golden README's 5,041 per image
+}
+
+TEST_CASE("cpu_event and dense_reference report the same network work but different executed operations") {
+  const sim::Network& net = *model().network;
+  const auto& ev = event_counters();
+  const auto& de = dense_counters();
+  std::int64_t executed_event = 0, executed_dense = 0;
+  for (std::size_t i = 0; i < kSamples; ++i) {
+    CAPTURE(i);
+    for (sim::TimeStep t = 0; t < net.steps(); ++t) {
+      for (sim::PopulationId p = 0; p < net.population_count(); ++p) REQUIRE(ev[i].population(p, t) == de[i].population(p, t));
+      for (std::size_t j = 0; j < net.projection_count(); ++j) {
+        sim::OpCounts a = ev[i].projection(j, t), b = de[i].projection(j, t);
+        executed_event += a.executed_ops;
+        executed_dense += b.executed_ops;
+        a.executed_ops = b.executed_ops = 0;
+        REQUIRE(a == b);
+      }
+    }
+    // dense_reference executes every synapse every step: dense ops plus the biases.
+    std::int64_t bias_adds = 0;
+    for (const sim::EdgeRef& e : net.projections())
+      if (std::holds_alternative<sim::Conv1d>(e.projection->connectivity))
+        bias_adds += de[i].projection_total(e.projection->index).adds;
+    const sim::OpCounts d = de[i].total();
+    CHECK(d.executed_ops == d.dense_ops + bias_adds);
+  }
+  CHECK(executed_event == 263373444 + 38119296 + 68404LL * 256);  // ACs + MACs + adds
+  CHECK(executed_dense == 11348480LL * 256 + 36148LL * 256);       // dense ops + bias adds
+  CHECK(executed_dense > 8 * executed_event);
+}
