@@ -163,6 +163,45 @@ std::int64_t Mapping::hops(std::uint32_t a, std::uint32_t b) const {
 
 bool Mapping::same_tile(std::uint32_t a, std::uint32_t b) const { return hops(a, b) == 0; }
 
+void place(Mapping& m, const ChipSpec& chip, const std::vector<std::vector<double>>& w) {
+  const std::size_t nc = m.cores.size();
+  // Place along the RCM order, then improve by pairwise swaps of positions.
+  const std::vector<std::size_t> order = rcm_order(w);
+  std::vector<Position> pos(nc);
+  for (std::size_t s = 0; s < nc; ++s) pos[order[s]] = slot_position(chip, static_cast<std::int64_t>(s));
+  std::vector<std::int64_t> slot(nc);
+  for (std::size_t s = 0; s < nc; ++s) slot[order[s]] = static_cast<std::int64_t>(s);
+  // Only the terms of the two swapped cores change (their mutual distance does not).
+  auto node_cost = [&](std::size_t i) {
+    double c = 0;
+    for (std::size_t j = 0; j < nc; ++j)
+      c += (w[i][j] + w[j][i]) * static_cast<double>(std::abs(pos[i].x - pos[j].x) + std::abs(pos[i].y - pos[j].y));
+    return c;
+  };
+  for (int pass = 0; pass < 8; ++pass) {
+    bool improved = false;
+    for (std::size_t a = 0; a < nc; ++a)
+      for (std::size_t b = a + 1; b < nc; ++b) {
+        const double before = node_cost(a) + node_cost(b);
+        std::swap(pos[a], pos[b]);
+        if (node_cost(a) + node_cost(b) + 1e-9 < before) {
+          std::swap(slot[a], slot[b]);
+          improved = true;
+        } else {
+          std::swap(pos[a], pos[b]);
+        }
+      }
+    if (!improved) break;
+  }
+  m.placement_cost = placement_cost(w, pos);
+  for (std::size_t c = 0; c < nc; ++c) {
+    m.cores[c].chip = pos[c].chip;
+    m.cores[c].tile_x = pos[c].x;
+    m.cores[c].tile_y = pos[c].y;
+    m.cores[c].slot = slot[c] % chip.cores_per_chip;
+  }
+}
+
 Mapping map_program(const Program& p, const ChipSpec& chip, std::int64_t chips, const std::vector<double>& rates) {
   Mapping m;
   m.chips = chips;
@@ -197,48 +236,13 @@ Mapping map_program(const Program& p, const ChipSpec& chip, std::int64_t chips, 
 
   // Expected traffic between cores: spike rate x fan-out axons.
   const std::size_t nc = m.cores.size();
-  TrafficMatrix w(nc, std::vector<double>(nc, 0.0));
+  std::vector<std::vector<double>> w(nc, std::vector<double>(nc, 0.0));
   for (std::size_t g = 0; g < p.groups.size(); ++g) {
     const double rate = g < rates.size() ? rates[g] : 1.0;
     for (std::size_t n = 0; n < p.groups[g].size; ++n)
       for (std::uint32_t d : m.fanout[g][n]) w[m.core_of[g][n]][d] += rate;
   }
-  // Place along the RCM order, then improve by pairwise swaps of positions.
-  const std::vector<std::size_t> order = rcm_order(w);
-  std::vector<Position> pos(nc);
-  for (std::size_t s = 0; s < nc; ++s) pos[order[s]] = slot_position(chip, static_cast<std::int64_t>(s));
-  std::vector<std::int64_t> slot(nc);
-  for (std::size_t s = 0; s < nc; ++s) slot[order[s]] = static_cast<std::int64_t>(s);
-  // Only the terms of the two swapped cores change (their mutual distance does not).
-  auto node_cost = [&](std::size_t i) {
-    double c = 0;
-    for (std::size_t j = 0; j < nc; ++j)
-      c += (w[i][j] + w[j][i]) * static_cast<double>(std::abs(pos[i].x - pos[j].x) + std::abs(pos[i].y - pos[j].y));
-    return c;
-  };
-  for (int pass = 0; pass < 8; ++pass) {
-    bool improved = false;
-    for (std::size_t a = 0; a < nc; ++a)
-      for (std::size_t b = a + 1; b < nc; ++b) {
-        const double before = node_cost(a) + node_cost(b);
-        std::swap(pos[a], pos[b]);
-        if (node_cost(a) + node_cost(b) + 1e-9 < before) {
-          std::swap(slot[a], slot[b]);
-          improved = true;
-        } else {
-          std::swap(pos[a], pos[b]);
-        }
-      }
-    if (!improved) break;
-  }
-  const double cost = placement_cost(w, pos);
-  m.placement_cost = cost;
-  for (std::size_t c = 0; c < nc; ++c) {
-    m.cores[c].chip = pos[c].chip;
-    m.cores[c].tile_x = pos[c].x;
-    m.cores[c].tile_y = pos[c].y;
-    m.cores[c].slot = slot[c] % chip.cores_per_chip;
-  }
+  place(m, chip, w);
   return m;
 }
 

@@ -50,6 +50,10 @@ struct Mapping {
   bool same_tile(std::uint32_t a, std::uint32_t b) const;
 };
 
+/// (Re)places the cores of `m` for the traffic matrix w[source core][destination core]
+/// (messages per step, or any weight), setting tile positions, slots and placement_cost.
+void place(Mapping& m, const ChipSpec& chip, const std::vector<std::vector<double>>& w);
+
 /// `rates`: expected spikes per step per compartment group (empty: 1 for each).
 Mapping map_program(const Program& p, const ChipSpec& chip, std::int64_t chips, const std::vector<double>& rates);
 
