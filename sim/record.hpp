@@ -18,9 +18,6 @@ struct OpCounts {
   /// Values of a real-valued stream computed (Analog population: one per channel per step),
   /// e.g. the LMU memory m_t, the residual stream.
   std::int64_t state_updates = 0;
-  /// Values of a real-valued stream computed (Analog population: one per channel per step),
-  /// e.g. the LMU memory m_t, the residual stream.
-  std::int64_t state_updates = 0;
   std::int64_t acs = 0;     ///< accumulates driven by binary spikes: one per spike per target touched
   std::int64_t macs = 0;    ///< multiply-accumulates driven by real-valued (graded) inputs
   std::int64_t adds = 0;    ///< bias and residual (identity) additions
@@ -30,7 +27,6 @@ struct OpCounts {
   OpCounts& operator+=(const OpCounts& o) {
     spikes += o.spikes;
     neuron_updates += o.neuron_updates;
-    state_updates += o.state_updates;
     state_updates += o.state_updates;
     acs += o.acs;
     macs += o.macs;

@@ -167,7 +167,6 @@ class TickEngine final : public sim::CompiledNetwork {
         std::copy(in.begin(), in.end(), out.begin());
         std::fill(in.begin(), in.end(), Real(0));
         if (options.counters) record.counters.population(id, t).state_updates += static_cast<std::int64_t>(p.size);
-        if (options.counters) record.counters.population(id, t).state_updates += static_cast<std::int64_t>(p.size);
         if (p.needs_nonzero)
           for (std::size_t i = 0; i < out.size(); ++i)
             if (out[i] != Real(0)) events.push_back(static_cast<std::uint32_t>(i));

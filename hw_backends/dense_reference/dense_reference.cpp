@@ -30,7 +30,6 @@ struct DenseDelivery {
         for (std::size_t o = 0; o < p.bias.size(); ++o) buf[o] += p.bias[o];
         if (c) c->adds += static_cast<std::int64_t>(p.bias.size());
         if (c) c->executed_ops += static_cast<std::int64_t>(p.bias.size());
-        if (c) c->executed_ops += static_cast<std::int64_t>(p.bias.size());
         for (std::size_t k = 0; k < p.kernel; ++k) {
           const sim::TimeStep s = t + p.first_offset + static_cast<sim::TimeStep>(k);
           if (s < 0 || s >= steps) continue;

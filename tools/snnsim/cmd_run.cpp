@@ -11,12 +11,10 @@
 #include "sim/atomic_file.hpp"
 #include "sim/error.hpp"
 #include "sim/report/sha256.hpp"
-#include "sim/report/sha256.hpp"
 #include "sim/run.hpp"
 #include "tools/snnsim/commands.hpp"
 #include "tools/snnsim/fashion_trials.hpp"
 #include "tools/snnsim/progress.hpp"
-#include "tools/snnsim/report_output.hpp"
 #include "tools/snnsim/report_output.hpp"
 #include "tools/snnsim/run_network.hpp"
 

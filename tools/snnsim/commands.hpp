@@ -15,7 +15,6 @@ using Command = std::function<int()>;
 Command add_run_command(CLI::App& app, const Registries& registries);
 Command add_verify_command(CLI::App& app, const Registries& registries);
 Command add_list_command(CLI::App& app, const Registries& registries);
-Command add_report_command(CLI::App& app, const Registries& registries);
 Command add_export_command(CLI::App& app, const Registries& registries);
 Command add_report_command(CLI::App& app, const Registries& registries);
 Command add_bench_command(CLI::App& app, const Registries& registries);

@@ -44,7 +44,6 @@ int main(int argc, char** argv) {
   add(tools::add_bench_command, "bench", "time a network file: wall s per simulated s, synaptic events/s, peak memory");
   add(tools::add_list_command, "list", "list neuron models, layer kinds and backends");
   add(tools::add_report_command, "report", "render a run report (snnsim run --json) as a self-contained HTML page");
-  add(tools::add_report_command, "report", "render a run report (snnsim run --json) as a self-contained HTML page");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
