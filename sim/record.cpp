@@ -11,6 +11,8 @@ void OpCounters::clear() {
 }
 
 OpCounters& OpCounters::operator+=(const OpCounters& o) {
+  // An empty side counted nothing (e.g. a worker thread that got no trial).
+  if (o.populations_.empty() && o.projections_.empty()) return *this;
   if (populations_.empty() && projections_.empty()) {
     *this = o;
     return *this;

@@ -132,7 +132,7 @@ std::string rasters(const json& r, const HtmlOptions& o, const std::string& sour
     if (!o.raster_images.empty())
       throw Error(source, "--raster-images", "an image with a recorded raster (the run recorded none)",
                   std::to_string(o.raster_images.front()));
-    return "<section><h2>Spike rasters</h2><p>The run recorded no raster (snnsim run --raster-images 0).</p></section>\n";
+    return "<section><h2>Spike rasters</h2><p>The run recorded no raster (snnsim run --rasters 0).</p></section>\n";
   }
   std::vector<std::string> available_layers;  // in network order
   for (const json& p : r.at("populations"))

@@ -216,3 +216,16 @@ TEST_CASE("cpu_event and dense_reference report the same network work but differ
   CHECK(executed_dense == 11348480LL * 256 + 36148LL * 256);       // dense ops + bias adds
   CHECK(executed_dense > 8 * executed_event);
 }
+
+TEST_CASE("summing counters: an empty side (a worker thread that got no trial) adds nothing") {
+  sim::OpCounters a(2, 1, 3);
+  a.population(1, 2).spikes = 5;
+  a.projection(0, 1).acs = 7;
+  sim::OpCounters sum;
+  sum += a;
+  sum += sim::OpCounters{};  // used to read past the empty side's storage
+  CHECK(sum == a);
+  sum += a;
+  CHECK(sum.total().spikes == 10);
+  CHECK(sum.total().acs == 14);
+}

@@ -15,7 +15,7 @@ out=${2:-$(mktemp -d)}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
-"$snnsim" run --first 256 --threads 2 --raster-images 2 --json "$out/run.json" > "$out/run.txt"
+"$snnsim" run --first 256 --threads 2 --rasters 2 --json "$out/run.json" > "$out/run.txt"
 "$snnsim" report "$out/run.json" -o "$out/report.html" --raster-images 0,1 > /dev/null
 
 profile=$(mktemp -d)

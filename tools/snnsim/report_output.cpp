@@ -15,7 +15,8 @@ void add_report_options(CLI::App& app, ReportArgs& args) {
   app.add_option("--csv", args.csv, "write the run report's tables as CSV files into this folder");
   app.add_option("--energy-table", args.energy_tables,
                  "energy table (TOML, see sim/energy_tables) to report besides the shipped 45nm and loihi1; repeatable");
-  app.add_option("--raster-images", args.raster_images, "keep the spike raster of the first N images in the report")
+  app.add_option("--rasters", args.raster_images,
+                 "keep the spike rasters of the first N images in the report (snnsim report draws them)")
       ->capture_default_str();
   app.add_flag("--per-sample", args.per_image,
                "add per-image index, label, pred, logits, spikes and operation counts to --json/--csv");

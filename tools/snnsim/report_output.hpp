@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 /// The report options every simulating command shares (--json, --csv, --energy-table,
-/// --raster-images, --per-sample) and what they do after a run: build the "snnsim-run-v1"
+/// --rasters, --per-sample) and what they do after a run: build the "snnsim-run-v1"
 /// document (sim/report), print the operation and energy summary, write JSON and CSV.
 #include <string>
 #include <vector>
@@ -18,7 +18,7 @@ struct ReportArgs {
   std::string json;                        ///< --json FILE
   std::string csv;                         ///< --csv DIR
   std::vector<std::string> energy_tables;  ///< --energy-table FILE (repeatable)
-  std::size_t raster_images = 4;           ///< --raster-images N
+  std::size_t raster_images = 4;           ///< --rasters N
   bool per_image = false;                  ///< --per-sample
 };
 

@@ -264,7 +264,7 @@ TEST_CASE("CLI: bad energy table, unreadable run JSON, unknown raster layer: one
   CHECK(bad_format.status == 2);
   CHECK(bad_format.err == "snnsim: " + old + ": format: expected \"snnsim-run-v1\", got the string \"snnsim-run-v0\"\n");
 
-  const Cli good = cli("run --first 3 --threads 1 --raster-images 2 --json " + (dir / "run.json").string() + " --csv " +
+  const Cli good = cli("run --first 3 --threads 1 --rasters 2 --json " + (dir / "run.json").string() + " --csv " +
                        (dir / "csv").string());
   REQUIRE(good.status == 0);
   CHECK(good.out.find("ops/image") != std::string::npos);
