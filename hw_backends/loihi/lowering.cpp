@@ -119,7 +119,8 @@ class Composer {
 
 LifSpec lif_spec(const sim::Population& pop, const std::string& source) {
   if (pop.neuron_model != "lif")
-    throw Error(source, pop.name + ".model", "'lif' (mapped onto Loihi CUBA compartments)", "'" + pop.neuron_model + "'");
+    throw Error(source, pop.name + ".model", "'lif' (mapped onto Loihi CUBA compartments) or 'loihi_cuba'",
+                "'" + pop.neuron_model + "'");
   auto get = [&](const char* key, double fallback) {
     auto it = pop.params.find(key);
     return it == pop.params.end() ? fallback : it->second;
@@ -153,7 +154,10 @@ LoweredNetwork lower(const sim::Network& net, const std::string& source) {
       g.name = pop.name;
       g.layer = pop.layer;
       g.size = pop.size;
-      g.lif = lif_spec(pop, source);
+      if (pop.neuron_model == "loihi_cuba")
+        g.native = neurons::cuba_params(sim::validate_params(neurons::LoihiCuba().params(), pop.params, source, pop.name));
+      else
+        g.lif = lif_spec(pop, source);
       g.input = composer.of(id);
       out.groups.push_back(std::move(g));
     }

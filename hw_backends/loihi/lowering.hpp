@@ -22,9 +22,11 @@
 /// Sparse projection from an Analog stream, a spiking population with a port other than 0.
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "neurons/loihi_cuba.hpp"
 #include "sim/network.hpp"
 
 namespace snnsim::hw_backends::loihi {
@@ -53,6 +55,9 @@ struct LoweredGroup {
   std::string name, layer;
   std::size_t size = 0;
   LifSpec lif;
+  /// A loihi_cuba population: its integer parameters are used as given and its weights are
+  /// taken in activation units (the mantissa x 2^exponent Lava's Dense delivers).
+  std::optional<neurons::CubaPopulationParams> native;
   Composed input;  ///< composed input current I (after the population's input affine)
 };
 

@@ -147,6 +147,61 @@ void quantize_synapses(SynapseGroup& sg, const std::vector<std::vector<double>>&
   if (eff != sg.weight) throw std::logic_error("quantised weights off Lava's grid: " + sg.name);
 }
 
+/// The spikingjelly LIF's CUBA constants and bias (see quantizer.hpp); returns the factor from
+/// float current to u.
+double lif_constants(const LoweredGroup& lg, const ChipSpec& chip, const QuantizeOptions& options,
+                     CompartmentGroup& cg) {
+  cg.v_threshold = lg.lif.v_threshold;
+  const double tau = lg.lif.tau;
+  cg.cuba.du = 4095;
+  cg.cuba.dv = std::clamp<std::int64_t>(std::llround(4096.0 / tau), 0, 4095);
+  const double input_gain = lg.lif.decay_input ? 1.0 / tau : 1.0;  // sigma * gain: float current -> u
+
+  // Threshold mantissa (and so sigma): as large as target_vth allows without risking wrap-around
+  // of u (worst-case input below 2^22) or weights beyond the largest mantissa.
+  double worst = 0;
+  for (std::size_t o = 0; o < lg.size; ++o) worst = std::max(worst, worst_case_input(lg, o));
+  const double v_per_vth = 64.0 / lg.lif.v_threshold;  // sigma per unit of vth
+  double vth = static_cast<double>(std::min<std::int64_t>(options.target_vth, neurons::CubaFormat::vth_max));
+  if (worst > 0) vth = std::min(vth, std::ldexp(1.0, 22) / (worst * input_gain * v_per_vth));
+  const double wmax = largest_weight(lg);
+  if (wmax > 0) vth = std::min(vth, 254.0 * std::ldexp(1.0, 6 + chip.weight_exp_max) / (wmax * input_gain * v_per_vth));
+  cg.cuba.vth = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::floor(vth)));
+  cg.sigma = static_cast<double>(cg.cuba.vth) * v_per_vth;
+  const double to_u = cg.sigma * input_gain;
+
+  // Bias: mantissa and the smallest exponent that holds it.
+  cg.bias_mant.resize(lg.size);
+  cg.bias_exp.resize(lg.size);
+  for (std::size_t o = 0; o < lg.size; ++o) {
+    const double beta = lg.input.bias[o] * to_u;
+    std::int64_t e = 0;
+    while (e < neurons::CubaFormat::bias_exp_max &&
+           std::abs(std::nearbyint(beta / std::ldexp(1.0, static_cast<int>(e)))) > neurons::CubaFormat::bias_mant_max)
+      ++e;
+    const double m = std::nearbyint(beta / std::ldexp(1.0, static_cast<int>(e)));
+    const double mc = std::clamp(m, static_cast<double>(neurons::CubaFormat::bias_mant_min),
+                                 static_cast<double>(neurons::CubaFormat::bias_mant_max));
+    cg.bias_clipped += mc != m;
+    cg.bias_mant[o] = static_cast<std::int64_t>(mc);
+    cg.bias_exp[o] = e;
+  }
+  return to_u;
+}
+
+/// A loihi_cuba population: constants as given, weights in activation units (u = a << 6).
+double native_constants(const LoweredGroup& lg, const std::string& source, CompartmentGroup& cg) {
+  for (double b : lg.input.bias)
+    if (b != 0.0)
+      throw Error(source, lg.name + ".bias", "no bias from projections (a loihi_cuba population uses bias_mant, bias_exp)",
+                  fmt::format("{:g}", b));
+  cg.cuba = lg.native->constants;
+  cg.v_threshold = static_cast<double>(cg.cuba.vth);
+  cg.bias_mant.assign(lg.size, lg.native->bias_mant);
+  cg.bias_exp.assign(lg.size, lg.native->bias_exp);
+  return 64.0;
+}
+
 }  // namespace
 
 Program quantize(const LoweredNetwork& net, const ChipSpec& chip, const QuantizeOptions& options,
@@ -184,42 +239,8 @@ Program quantize(const LoweredNetwork& net, const ChipSpec& chip, const Quantize
     cg.population = lg.population;
     cg.size = lg.size;
     cg.lag = lag[gi];
-    cg.v_threshold = lg.lif.v_threshold;
-    const double tau = lg.lif.tau;
-    cg.cuba.du = 4095;
-    cg.cuba.dv = std::clamp<std::int64_t>(std::llround(4096.0 / tau), 0, 4095);
-    const double input_gain = lg.lif.decay_input ? 1.0 / tau : 1.0;  // sigma * gain: float current -> u
-
-    // Threshold mantissa (and so sigma): as large as target_vth allows without risking wrap-around
-    // of u (worst-case input below 2^22) or weights beyond the largest mantissa.
-    double worst = 0;
-    for (std::size_t o = 0; o < lg.size; ++o) worst = std::max(worst, worst_case_input(lg, o));
-    const double v_per_vth = 64.0 / lg.lif.v_threshold;  // sigma per unit of vth
-    double vth = static_cast<double>(std::min<std::int64_t>(options.target_vth, neurons::CubaFormat::vth_max));
-    if (worst > 0) vth = std::min(vth, std::ldexp(1.0, 22) / (worst * input_gain * v_per_vth));
-    const double wmax = largest_weight(lg);
-    if (wmax > 0) vth = std::min(vth, 254.0 * std::ldexp(1.0, 6 + chip.weight_exp_max) / (wmax * input_gain * v_per_vth));
-    cg.cuba.vth = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::floor(vth)));
-    cg.sigma = static_cast<double>(cg.cuba.vth) * v_per_vth;
-    const double to_u = cg.sigma * input_gain;       // float current -> u
-    const double to_mant = to_u / 64.0;              // float current -> activation units (u >> 6)
-
-    // Bias: mantissa and the smallest exponent that holds it.
-    cg.bias_mant.resize(lg.size);
-    cg.bias_exp.resize(lg.size);
-    for (std::size_t o = 0; o < lg.size; ++o) {
-      const double beta = lg.input.bias[o] * to_u;
-      std::int64_t e = 0;
-      while (e < neurons::CubaFormat::bias_exp_max &&
-             std::abs(std::nearbyint(beta / std::ldexp(1.0, static_cast<int>(e)))) > neurons::CubaFormat::bias_mant_max)
-        ++e;
-      const double m = std::nearbyint(beta / std::ldexp(1.0, static_cast<int>(e)));
-      const double mc = std::clamp(m, static_cast<double>(neurons::CubaFormat::bias_mant_min),
-                                   static_cast<double>(neurons::CubaFormat::bias_mant_max));
-      cg.bias_clipped += mc != m;
-      cg.bias_mant[o] = static_cast<std::int64_t>(mc);
-      cg.bias_exp[o] = e;
-    }
+    const double to_u = lg.native ? native_constants(lg, source, cg) : lif_constants(lg, chip, options, cg);
+    const double to_mant = to_u / 64.0;  // float current -> activation units (u >> 6)
 
     for (const auto& [src, taps] : lg.input.terms) {
       SynapseGroup sg;
