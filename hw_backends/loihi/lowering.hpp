@@ -17,6 +17,7 @@
 ///   - A graded Input (the pixels) stays a term of its own: on a chip with graded spikes it is a
 ///     synapse group fed by graded spikes (8-bit payload), otherwise the host computes it (MACs).
 ///   - Output populations (the head) are host readouts: float affine functions of spike sources.
+/// Spiking populations must be "lif" (mapped, quantizer.hpp) or "loihi_cuba" (taken as given).
 /// Not supported (compile() throws naming the projection): a Conv1d with taps off the present
 /// step reading an Analog stream (its zero padding would not commute with the composition), a
 /// Sparse projection from an Analog stream, a spiking population with a port other than 0.
