@@ -22,7 +22,7 @@ std::string num(const json& j) { return si(j.get<double>()); }
 /// A table: header cells, then rows of already formatted (escaped) cells; numbers align right.
 std::string html_table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
                        const std::string& caption = "") {
-  std::string h = "<table>";
+  std::string h = "<div class=\"scroll\"><table>";
   if (!caption.empty()) h += "<caption>" + caption + "</caption>";
   h += "<thead><tr>";
   // A column is numeric (right-aligned) when every non-empty cell of it starts with a digit.
@@ -37,7 +37,7 @@ std::string html_table(const std::vector<std::string>& header, const std::vector
     for (std::size_t i = 0; i < row.size(); ++i) h += (numeric[i] ? "<td class=\"n\">" : "<td>") + row[i] + "</td>";
     h += "</tr>\n";
   }
-  return h + "</tbody></table>\n";
+  return h + "</tbody></table></div>\n";
 }
 
 std::string card(const std::string& label, const std::string& value, const std::string& note = "") {
@@ -191,8 +191,9 @@ std::string ops_tables(const json& r) {
                     num(pi.at("executed_ops"))});
   }
   std::string h = "<section><h2>Operations per image, by layer</h2>";
-  h += html_table({"layer", "kind", "neurons", "spikes", "firing rate", "silent (run)", "silent (per image)", "neuron updates",
-                   "state updates", "ACs", "MACs", "adds", "dense synops", "effective", "executed by backend"},
+  h += html_table({"layer", "kind", "size", "spikes", "firing rate", "silent over the run", "silent per image",
+                   "neuron updates", "state updates", "ACs", "MACs", "adds", "dense synops", "effective",
+                   "executed by backend"},
                   rows);
   rows.clear();
   for (const json& p : r.at("projections")) {
@@ -295,7 +296,9 @@ h1{font-size:24px;margin:0 0 4px} h2{font-size:19px;border-bottom:2px solid #4e7
 svg.plot{border:1px solid #ddd;border-radius:4px;background:#fff}
 table{border-collapse:collapse;font-size:13px;margin:6px 0}
 th,td{border:1px solid #ddd;padding:3px 8px} th{background:#eef1f7;text-align:left}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+td.n{white-space:nowrap} th{vertical-align:bottom}
+.scroll{overflow-x:auto;max-width:100%}
 tbody tr:nth-child(even){background:#fafafa}
 caption{text-align:left;font-weight:600;padding:4px 0}
 .source{color:#555;font-size:13px;margin:2px 0}
