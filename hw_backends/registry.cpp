@@ -3,9 +3,7 @@
 
 #include "hw_backends/cpu_event/cpu_event.hpp"
 #include "hw_backends/dense_reference/dense_reference.hpp"
-#ifdef SNNSIM_WITH_LAVA
 #include "hw_backends/lava/lava_backend.hpp"
-#endif
 #include "hw_backends/loihi/loihi_backend.hpp"
 
 namespace snnsim::hw_backends {
@@ -13,9 +11,7 @@ namespace snnsim::hw_backends {
 void register_builtin_backends(sim::BackendRegistry& registry) {
   registry.add(std::make_unique<CpuEventBackend>());
   registry.add(std::make_unique<DenseReferenceBackend>());
-#ifdef SNNSIM_WITH_LAVA
-  registry.add(std::make_unique<lava::LavaBackend>());
-#endif
+  registry.add(std::make_unique<lava::LavaBackend>());  // without SNNSIM_WITH_LAVA: says how to get it
   registry.add(std::make_unique<LoihiBackend>());
 }
 

@@ -128,12 +128,24 @@ class LavaCompiled final : public sim::CompiledNetwork {
   json request_;
 };
 
+
+/// Error when Lava does not import into the embedded Python: one line saying how to install it.
+void require_lava() {
+  const PythonRuntime& py = PythonRuntime::instance();
+  const std::string status = py.call(LAVA_PYTHON_DIR, kModule, "lava_status", "");
+  if (!status.empty())
+    throw Error("backend lava", "Python " + py.version().substr(0, py.version().find(' ')),
+                "Lava importable (install it with `pip install lava-nc`, or put lava-nc/lava's src on PYTHONPATH)",
+                status);
+}
+
 }  // namespace
 
 sim::Support LavaBackend::supports(const sim::Network& net) const {
   try {
-    const std::string problem = chain_problem(quantized(net));
-    return {problem.empty(), problem};
+    if (const std::string problem = chain_problem(quantized(net)); !problem.empty()) return {false, problem};
+    require_lava();
+    return {};
   } catch (const Error& e) {
     return {false, e.what()};
   }
@@ -144,17 +156,10 @@ std::unique_ptr<sim::CompiledNetwork> LavaBackend::compile(const sim::Network& n
   const auto it = options.settings.find("engine");
   const std::string engine = it == options.settings.end() ? "lava" : it->second;
   if (engine != "lava" && engine != "numpy") throw Error("backend lava", "option engine", "lava or numpy", "'" + engine + "'");
+  if (engine == "lava") require_lava();
   loihi::Program program = quantized(net);
   if (const std::string problem = chain_problem(program); !problem.empty())
     throw Error("backend lava", "network " + net.name(), "a chain of Dense + LIF layers", problem);
-  if (engine == "lava") {
-    const PythonRuntime& py = PythonRuntime::instance();
-    const std::string status = py.call(LAVA_PYTHON_DIR, kModule, "lava_status", "");
-    if (!status.empty())
-      throw Error("backend lava", "Python " + py.version().substr(0, py.version().find(' ')),
-                  "Lava importable (install it with `pip install lava-nc`, or put lava-nc/lava's src on PYTHONPATH)",
-                  status);
-  }
   return std::make_unique<LavaCompiled>(net, std::move(program), engine);
 }
 
