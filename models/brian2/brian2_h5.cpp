@@ -12,6 +12,7 @@
 
 #include "sim/error.hpp"
 #include "sim/hdf5/hdf5.hpp"
+#include "sim/memory_limit.hpp"
 #include "sim/record.hpp"
 
 namespace snnsim::models {
@@ -69,6 +70,7 @@ struct Loader {
       for (const std::string& p : projs.children()) projection(*out.network, projs.group(p), p);
     }
     out.stimulus.resize(out.network->population_count());
+    sim::check_memory(sim::trial_bytes(*out.network), file, "/@steps", "to simulate one trial");
     return out;
   }
 

@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "sim/error.hpp"
+#include "sim/memory_limit.hpp"
 
 namespace snnsim::datasets {
 namespace fs = std::filesystem;
@@ -138,16 +139,26 @@ IdxArray read_idx_u8(const fs::path& path, const IdxReadOptions& options) {
                        (std::size_t{b[2]} << 8) | std::size_t{b[3]});
   }
   const std::size_t declared = product(out.dims, 0);
-  if (declared > options.max_bytes) {
-    throw Error(src, "dims", "at most " + std::to_string(options.max_bytes) + " bytes of data",
+  const std::size_t max_bytes = std::min(options.max_bytes, sim::memory_limit());
+  if (declared > max_bytes) {
+    throw Error(src, "dims", "at most " + std::to_string(max_bytes) + " bytes of data",
                 bytes_str(declared));
   }
   out.file_items = out.dims[0];
   const std::size_t items = std::min(out.dims[0], options.max_items);
   const std::size_t want = items * product(out.dims, 1);  // <= declared, no overflow
   out.dims[0] = items;
-  out.data.resize(want);
-  const std::size_t got = in.read(out.data.data(), want);
+  // The buffer grows as data arrives, so a short file declaring a large size costs what it
+  // holds, not what it declares.
+  constexpr std::size_t chunk = std::size_t{1} << 22;
+  std::size_t got = 0;
+  while (got < want) {
+    const std::size_t n = std::min(chunk, want - got);
+    out.data.resize(got + n);
+    const std::size_t arrived = in.read(out.data.data() + got, n);
+    got += arrived;
+    if (arrived < n) break;
+  }
   std::string message;
   if (got < want) {
     const int err = in.error(&message, src);

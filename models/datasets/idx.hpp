@@ -31,7 +31,8 @@ struct IdxReadOptions {
   std::vector<std::size_t> ndims = {};
   /// Read only the first `max_items` entries of dimension 0 (dims[0] of the result is reduced).
   std::size_t max_items = std::numeric_limits<std::size_t>::max();
-  /// A header declaring more data bytes than this is an error, raised before allocating.
+  /// A header declaring more data bytes than this (or than sim::memory_limit()) is an error,
+  /// raised before allocating.
   std::size_t max_bytes = default_idx_max_bytes;
 };
 

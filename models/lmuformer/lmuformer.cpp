@@ -11,6 +11,7 @@
 #include "layers/patch_embed.hpp"
 #include "models/lmuformer/h5_tensors.hpp"
 #include "sim/error.hpp"
+#include "sim/memory_limit.hpp"
 
 namespace snnsim::models {
 
@@ -130,6 +131,7 @@ LmuformerModel load_lmuformer(const std::filesystem::path& path, const sim::Neur
 
   auto params = [&](const std::string& layer) { return lif_params(config, origin, layer); };
   LmuformerModel model = build_lmuformer(weights, c, params, neurons);
+  sim::check_memory(sim::trial_bytes(*model.network), origin, "config_json: data.steps", "to simulate one trial");
   model.path = path;
   for (sim::PopulationId id = 0; id < model.network->population_count(); ++id)
     if (model.network->population(id).kind == sim::PopulationKind::Spiking)

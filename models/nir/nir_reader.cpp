@@ -15,6 +15,7 @@
 #include "models/nir/nir_layout.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5/hdf5.hpp"
+#include "sim/memory_limit.hpp"
 
 namespace snnsim::models {
 
@@ -52,6 +53,7 @@ class Reader {
     add_populations();
     add_projections();
     add_outputs();
+    sim::check_memory(sim::trial_bytes(*out.network), origin_, "node/metadata/steps", "to simulate one trial");
     out.dt_seconds = dt_;
     return out;
   }
@@ -148,7 +150,9 @@ class Reader {
     dt_ = meta_num(graph, key::dt).value_or(nir_default_dt);
     if (!(dt_ > 0) || !std::isfinite(dt_)) throw Error(origin_, "node/metadata/dt", "a positive number of seconds", fmt::format("{}", dt_));
     const double steps = meta_num(graph, key::steps).value_or(static_cast<double>(nir_default_steps));
-    if (steps < 1 || steps != std::floor(steps)) throw Error(origin_, "node/metadata/steps", "a positive integer", fmt::format("{}", steps));
+    // 2^53: every integer up to it is exact in a double, and the cast below stays defined.
+    if (!(steps >= 1 && steps <= 9007199254740992.0) || steps != std::floor(steps))
+      throw Error(origin_, "node/metadata/steps", "a positive integer", fmt::format("{}", steps));
     steps_ = static_cast<sim::TimeStep>(steps);
     name_ = meta_str(graph, key::network_name).value_or(path_.stem().string());
     if (graph.meta && graph.meta->is_dataset(key::identity_projections)) {

@@ -15,6 +15,7 @@
 
 #include "sim/atomic_file.hpp"
 #include "sim/error.hpp"
+#include "sim/memory_limit.hpp"
 
 static_assert(std::is_same_v<hid_t, snnsim::h5::Id>, "snnsim::h5::Id must be hid_t");
 
@@ -1025,6 +1026,7 @@ File File::open_read(const fs::path& path) {
   state->file = std::move(file);
   state->path = path;
   state->source = source;
+  state->max_bytes = sim::memory_limit();  // --max-memory / SNNSIM_MAX_MEMORY
   return File(std::move(state), std::move(root), "/");
 }
 

@@ -216,6 +216,7 @@ class File : public Group {
 
   /// A read whose element count times sizeof(T) exceeds this limit is an Error(file, path,
   /// "at most N bytes", "M bytes") raised before allocating. Applies to groups taken from this file.
+  /// Starts at sim::memory_limit() (4 GiB unless --max-memory / SNNSIM_MAX_MEMORY say otherwise).
   std::size_t max_bytes() const noexcept;
   void set_max_bytes(std::size_t bytes) noexcept;
 
