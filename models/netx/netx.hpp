@@ -6,9 +6,9 @@
 ///   layer/<i>/type          "input" | "dense"            (string, shape [1])
 ///   layer/<i>/shape         int64 [n]
 ///   layer/<i>/inFeatures, outFeatures   int64 scalars     (dense)
-///   layer/<i>/weight        float32 [out][in]: integer weights in units of the compartment's
-///                           activation (NetX re-derives mantissa and exponent with
-///                           optimize_weight_bits)
+///   layer/<i>/weight        float32 [out][in]: 8-bit integer weights in units of the
+///                           compartment's activation (NetX re-derives the bits and exponent with
+///                           optimize_weight_bits, which clips mixed-sign weights to [-256, 254])
 ///   layer/<i>/bias          float32 [out]: NetX loads it as bias_mant with bias_exp = 6
 ///   layer/<i>/delay         float32 [out]: synaptic delay beyond the one step between layers
 ///                           (only when > 0: a sparse projection's delay)
@@ -21,8 +21,9 @@
 /// the core idle (its lag): spikes agree once those steps are discarded only for bias-free layers.
 ///
 /// The integers come from the Loihi backend's quantiser (hw_backends/loihi/quantizer.hpp) for
-/// Loihi 2 with weight exponents >= 0 (a NetX weight is mantissa << exponent; a negative exponent
-/// floors the dendritic sum, which a NetX weight cannot express). NetX fixes bias_exp = 6, so a
+/// Loihi 2 with the weight exponent fixed at 0: NetX stores the activation-unit weight itself and
+/// accepts only 8-bit values (optimize_weight_bits), so a positive exponent (larger weights) or a
+/// negative one (a floored dendritic sum) cannot be written. NetX fixes bias_exp = 6, so a
 /// bias is written as round(bias_mant * 2^bias_exp / 64) (exact when bias_exp >= 6).
 /// What NetX cannot express is refused with the population or projection and the list of
 /// supported layers: analog streams, identity (residual) projections, temporal convolutions,

@@ -96,7 +96,7 @@ sim::Network without_outputs(const sim::Network& net) {
 hw_backends::loihi::Program quantized(const sim::Network& net, const std::string& source) {
   namespace loihi = hw_backends::loihi;
   loihi::ChipSpec chip = loihi::load_chip("loihi2", loihi::default_chip_dir());
-  chip.weight_exp_min = 0;  // a NetX weight is mantissa << exponent (netx.hpp)
+  chip.weight_exp_min = chip.weight_exp_max = 0;  // NetX weights are 8-bit integers (netx.hpp)
   return loihi::quantize(loihi::lower(without_outputs(net), source), chip, {}, source);
 }
 

@@ -37,7 +37,7 @@ for i, (out, inp) in sizes.items():
     check(g["inFeatures"][()] == inp and g["outFeatures"][()] == out, f"{i}/features")
     check(g["weight"].dtype == np.float32 and g["weight"].shape == (out, inp), f"{i}/weight {g['weight'].dtype} {g['weight'].shape}")
     w = g["weight"][()]
-    check(np.all(w == np.round(w)) and np.abs(w).max() <= 255 * 2**7, f"{i}/weight: integers in Loihi range")
+    check(np.all(w == np.round(w)) and w.min() >= -256 and w.max() <= 254, f"{i}/weight: 8-bit integers NetX keeps unclipped")
     check(g["bias"].dtype == np.float32 and g["bias"].shape == (out,), f"{i}/bias")
     n = g["neuron"]
     check(set(n.keys()) == {"type", "iDecay", "vDecay", "vThMant", "refDelay", "gradedSpike"}, f"{i}/neuron members")

@@ -61,7 +61,7 @@ std::unique_ptr<sim::Network> dense_chain() {
 hw_backends::loihi::Program quantized(const sim::Network& net) {
   namespace loihi = hw_backends::loihi;
   loihi::ChipSpec chip = loihi::load_chip("loihi2", loihi::default_chip_dir());
-  chip.weight_exp_min = 0;
+  chip.weight_exp_min = chip.weight_exp_max = 0;
   return loihi::quantize(loihi::lower(net, "test"), chip, {}, "test");
 }
 
