@@ -209,6 +209,31 @@ std::string ops_tables(const json& r) {
   return h + "</section>\n";
 }
 
+/// One row per layer with any energy: the spiking network and its dense ANN under every table.
+std::string energy_by_layer(const json& r) {
+  const json& energies = r.at("energy");
+  if (energies.empty()) return "";
+  std::vector<std::string> header = {"layer"};
+  for (const json& e : energies) {
+    const std::string name = escape(e.at("table").at("name").get<std::string>());
+    header.push_back(name);
+    header.push_back(name + " dense ANN");
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (std::size_t l = 0; l < energies[0].at("per_layer_pj").size(); ++l) {
+    std::vector<std::string> row = {escape(energies[0].at("per_layer_pj")[l].at("population").get<std::string>())};
+    bool any = false;
+    for (const json& e : energies) {
+      const json& layer = e.at("per_layer_pj")[l];
+      any = any || layer.at("total").get<double>() > 0 || layer.at("dense_ann").get<double>() > 0;
+      row.push_back(svg::energy(layer.at("total").get<double>()));
+      row.push_back(svg::energy(layer.at("dense_ann").get<double>()));
+    }
+    if (any) rows.push_back(std::move(row));
+  }
+  return "<h3>By layer (operations attributed to the layer whose output causes them)</h3>" + html_table(header, rows);
+}
+
 std::string energy_tables(const json& r) {
   std::string h = "<section><h2>Energy per image</h2>";
   for (const json& e : r.at("energy")) {
@@ -231,7 +256,7 @@ std::string energy_tables(const json& r) {
         {"<b>dense ANN / spiking</b>", "", "", fmt::format("<b>{:.2f} &times;</b>", e.at("dense_ann_over_snn").get<double>())}};
     h += html_table({"operation", "count per image", "pJ each", "energy per image"}, rows);
   }
-  return h + "</section>\n";
+  return h + energy_by_layer(r) + "</section>\n";
 }
 
 std::string model_summary(const json& r) {
