@@ -24,6 +24,10 @@ namespace {
 namespace key = nir_layout;
 
 const char* const kKnownTypes = "Affine, Delay, Input, LIF, Linear, Output";
+/// Bounds of metadata integers (indices, lags, kernel taps, delays): far beyond any real network,
+/// small enough that offsets and sums of them cannot overflow.
+constexpr std::int64_t kMaxCount = std::int64_t{1} << 40;
+constexpr std::int64_t kMaxSteps = std::int64_t{1} << 31;
 
 enum class Role { Population, InputAffine, Tap, Delay, Output };
 
@@ -69,6 +73,15 @@ class Reader {
     const h5::Array<double> a = n.meta->read<double>(k);
     if (a.size() != 1) throw Error(origin_, n.meta->full_path(k), "a single number", "shape " + h5::shape_str(a.shape));
     return a.data[0];
+  }
+  /// An integral metadata value in [lo, hi] (casting anything else would be undefined).
+  std::optional<std::int64_t> meta_int(const Node& n, const char* k, std::int64_t lo, std::int64_t hi) const {
+    const std::optional<double> v = meta_num(n, k);
+    if (!v) return std::nullopt;
+    if (!(*v >= static_cast<double>(lo) && *v <= static_cast<double>(hi)) || *v != std::floor(*v))
+      throw Error(origin_, where(n, std::string("metadata/") + k), fmt::format("an integer from {} to {}", lo, hi),
+                  fmt::format("{}", *v));
+    return static_cast<std::int64_t>(*v);
   }
   std::string where(const Node& n, std::string_view member = "") const {
     return "node/nodes/" + n.name + (member.empty() ? "" : "/" + std::string(member));
@@ -261,8 +274,8 @@ class Reader {
     for (std::size_t i = 0; i < nodes_.size(); ++i)
       if (nodes_[i].role == Role::Population) order.push_back(i);
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return meta_num(nodes_[a], key::population_index).value_or(1e18) <
-             meta_num(nodes_[b], key::population_index).value_or(1e18);
+      return meta_int(nodes_[a], key::population_index, 0, kMaxCount).value_or(kMaxCount) <
+             meta_int(nodes_[b], key::population_index, 0, kMaxCount).value_or(kMaxCount);
     });
     for (std::size_t i : order) {
       sim::Population p = make_population(nodes_[i]);
@@ -302,7 +315,7 @@ class Reader {
   sim::TimeStep delay_steps(const Node& d, std::size_t size) const {
     const double seconds = uniform(d, "delay", size);
     const double steps = std::round(seconds / dt_);
-    if (steps < 0 || std::abs(seconds / dt_ - steps) > 1e-6 * std::max(1.0, steps))
+    if (!(steps >= 0 && steps <= static_cast<double>(kMaxSteps)) || std::abs(seconds / dt_ - steps) > 1e-6 * std::max(1.0, steps))
       throw Error(origin_, where(d, "delay"), fmt::format("a whole number of steps of dt = {} s", dt_),
                   fmt::format("{} s", seconds));
     return static_cast<sim::TimeStep>(steps);
@@ -328,10 +341,10 @@ class Reader {
 
   void fill_tap_metadata(const Node& n, Tap& t) const {
     t.projection = meta_str(n, key::projection).value_or(n.name);
-    if (const auto i = meta_num(n, key::index)) t.index = static_cast<std::int64_t>(*i);
+    t.index = meta_int(n, key::index, 0, kMaxCount);
     t.connectivity = meta_str(n, key::connectivity).value_or("conv1d");
-    t.k = static_cast<std::size_t>(meta_num(n, key::tap).value_or(0));
-    t.kernel = static_cast<std::size_t>(meta_num(n, key::kernel).value_or(1));
+    t.kernel = static_cast<std::size_t>(meta_int(n, key::kernel, 1, kMaxSteps).value_or(1));
+    t.k = static_cast<std::size_t>(meta_int(n, key::tap, 0, static_cast<std::int64_t>(t.kernel) - 1).value_or(0));
     t.order = n.in_edges.empty() ? 0 : n.in_edges[0];
     t.field = where(n);
   }
@@ -457,7 +470,7 @@ class Reader {
   void add_projections() {
     lag_.assign(net_->population_count(), 0);
     for (const Node& n : nodes_)
-      if (n.role == Role::Population) lag_[n.population] = static_cast<sim::TimeStep>(meta_num(n, key::lag).value_or(0));
+      if (n.role == Role::Population) lag_[n.population] = meta_int(n, key::lag, 0, kMaxSteps).value_or(0);
 
     std::vector<Tap> taps = collect_taps();
     std::vector<Tap> ids = collect_identities();
@@ -489,7 +502,8 @@ class Reader {
   void add_outputs() {
     std::vector<std::pair<double, std::size_t>> outs;
     for (std::size_t i = 0; i < nodes_.size(); ++i)
-      if (nodes_[i].role == Role::Output) outs.push_back({meta_num(nodes_[i], key::index).value_or(1e18), i});
+      if (nodes_[i].role == Role::Output)
+        outs.push_back({static_cast<double>(meta_int(nodes_[i], key::index, 0, kMaxCount).value_or(kMaxCount)), i});
     std::stable_sort(outs.begin(), outs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (const auto& [k, i] : outs) {
       const Node& n = nodes_[i];

@@ -16,5 +16,8 @@ with h5py.File(path, "r+") as f:
         e[0] = ["ghost", "a"] if how == "dangling_edge" else ["logits", "a"]
         del g["edges"]
         g.create_dataset("edges", data=np.array(e, dtype=object), dtype=h5py.string_dtype())
+    elif how == "huge_lag":
+        del g["nodes/a/metadata/lag"]
+        g["nodes/a/metadata"].create_dataset("lag", data=1e300)
     else:
         sys.exit(f"unknown damage {how}")
