@@ -97,7 +97,7 @@ class LoihiCompiled final : public sim::CompiledNetwork {
     ws.activity.reset(mapping_.cores.size());
     engine_->run(*ws.engine, ws.input, ws.output, &ws.activity);
     record_spikes(ws.output, options, record);
-    const std::int64_t host_adds = host_readout(ws, record, options);
+    const std::int64_t host_adds = host_readout(ws, stimulus, record, options);
     std::vector<AgreementSums> agree;
     if (float_) agree = compare_with_float(ws, stimulus);
     const std::lock_guard lock(mutex_);
@@ -133,27 +133,43 @@ class LoihiCompiled final : public sim::CompiledNetwork {
     }
   }
 
-  /// The host's readout (e.g. the classifier head): bias + weights x spikes of its sources, in
-  /// double; returns the host additions performed.
-  std::int64_t host_readout(const LoihiWorkspace& ws, sim::TrialRecord& record, const sim::RecordOptions& options) const {
+  /// The host's readout (e.g. the classifier head): bias + weights x spikes of its sources (and
+  /// x values of graded inputs it reads directly, as MACs), in double; returns the host
+  /// additions performed.
+  std::int64_t host_readout(LoihiWorkspace& ws, const sim::Stimulus& stimulus, sim::TrialRecord& record,
+                            const sim::RecordOptions& options) const {
     std::int64_t adds_total = 0;
     for (const LoweredReadout& r : lowered_.readouts) {
       std::vector<double>& y = record.outputs[r.output];
       const std::size_t size = r.value.size;
       for (sim::TimeStep t = 0; t < program_.steps; ++t) {
         double* row = y.data() + static_cast<std::size_t>(t) * size;
-        std::int64_t adds = static_cast<std::int64_t>(size);
+        std::int64_t adds = static_cast<std::int64_t>(size), macs = 0;
         for (std::size_t o = 0; o < size; ++o) row[o] = r.value.bias[o];
         for (const auto& [src, taps] : r.value.terms)
           for (const auto& [off, w] : taps.weight) {
             const sim::TimeStep s = t + off;
             if (s < 0 || s >= program_.steps) continue;
+            const sim::Population& pop = net_->population(src);
+            if (pop.kind == sim::PopulationKind::Input && pop.graded) {
+              const float* x = stimulus.values[src].data() + static_cast<std::size_t>(s) * taps.in;
+              for (std::size_t i = 0; i < taps.in; ++i) {
+                if (x[i] == 0.0f) continue;
+                for (std::size_t o = 0; o < size; ++o) row[o] += w[o * taps.in + i] * static_cast<double>(x[i]);
+                macs += static_cast<std::int64_t>(size);
+              }
+              continue;
+            }
             for (std::uint32_t n : source_spikes(ws, src, s)) {
               for (std::size_t o = 0; o < size; ++o) row[o] += w[o * taps.in + n];
               adds += static_cast<std::int64_t>(size);
             }
           }
-        if (options.counters) record.counters.population(r.population, t).acs += adds;
+        if (options.counters) {
+          record.counters.population(r.population, t).acs += adds;
+          record.counters.population(r.population, t).macs += macs;
+        }
+        ws.activity.host_macs += macs;
         adds_total += adds;
       }
     }
@@ -164,9 +180,8 @@ class LoihiCompiled final : public sim::CompiledNetwork {
     for (std::size_t g = 0; g < program_.groups.size(); ++g)
       if (program_.groups[g].population == src) return ws.output.spikes[g][static_cast<std::size_t>(s)];
     for (std::size_t i = 0; i < program_.inputs.size(); ++i)
-      if (program_.inputs[i].population == src && !program_.inputs[i].graded) return ws.input.spikes[i][static_cast<std::size_t>(s)];
-    throw Error("loihi", "readout", "spike sources only (a graded input feeds the readout directly)",
-                net_->population(src).name);
+      if (program_.inputs[i].population == src) return ws.input.spikes[i][static_cast<std::size_t>(s)];
+    throw std::logic_error("readout source without spikes: " + net_->population(src).name);
   }
 
   std::vector<AgreementSums> compare_with_float(LoihiWorkspace& ws, const sim::Stimulus& stimulus) const {
