@@ -51,10 +51,11 @@ struct CubaLifConstants {
   std::int64_t refractory_steps = 0;
 };
 
-/// Per-neuron state, structure of arrays.
+/// Per-neuron state, structure of arrays. refractory_until = last spike step + refractory_steps
+/// (a neuron is refractory while n < refractory_until, i.e. n - last_spike < refractory_steps).
 struct CubaLifArrays {
   std::vector<double> v, ge, gi;
-  std::vector<std::int64_t> last_spike;
+  std::vector<double> refractory_until;
 };
 
 /// Steps neurons [begin, end) at step t; appends the spiking ones (ascending) to `spikes`.

@@ -9,14 +9,46 @@
 /// receives its additions in the canonical order - source spikes ascending (the threads' spike
 /// lists concatenated in thread order are ascending), then synapses in the given order -
 /// and results are bit-identical for any number of threads.
+///
+/// Threads meet only once per communication interval of K = the smallest delay steps (NEST's
+/// min-delay scheme): a population at step t reads spikes of steps <= t - K, which were all
+/// emitted before the current interval began. The spike rings hold K more steps than the
+/// delays need, so a thread running ahead inside an interval never overwrites what a slower
+/// thread still reads.
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
+#include <thread>
 #include <vector>
 
 #include "sim/network.hpp"
 #include "sim/record.hpp"
 
 namespace snnsim::hw_backends {
+
+/// A barrier that spins briefly, then yields the CPU: on an idle machine threads meet within
+/// microseconds; on a busy one a waiting thread lets the thread it waits for run instead of
+/// burning the core (OpenMP's barrier spins for long, which starves an oversubscribed machine).
+class YieldingBarrier {
+ public:
+  explicit YieldingBarrier(int threads) : threads_(threads) {}
+  void arrive_and_wait() {
+    const unsigned generation = generation_.load(std::memory_order_acquire);
+    if (arrived_.fetch_add(1, std::memory_order_acq_rel) + 1 == threads_) {
+      arrived_.store(0, std::memory_order_relaxed);
+      generation_.fetch_add(1, std::memory_order_release);
+      return;
+    }
+    for (int spin = 0; generation_.load(std::memory_order_acquire) == generation; ++spin)
+      if (spin >= kSpins) std::this_thread::yield();
+  }
+
+ private:
+  static constexpr int kSpins = 4000;
+  const int threads_;
+  std::atomic<int> arrived_{0};
+  std::atomic<unsigned> generation_{0};
+};
 
 /// Contiguous neuron ranges, one per thread: thread b owns [bounds[b], bounds[b + 1]).
 struct NeuronRanges {
@@ -93,8 +125,9 @@ struct SplitSpikes {
   sim::TimeStep depth = 2;
   std::size_t threads = 1;
   std::vector<std::vector<std::uint32_t>> lists;  ///< [slot * threads + thread]
-  void init(sim::TimeStep d, int nthreads) {
-    depth = std::max<sim::TimeStep>(d, 2);  // recording of step t never races with writing t + 1
+  /// `history`: steps the readers need; `interval`: steps a thread may run ahead of another.
+  void init(sim::TimeStep history, sim::TimeStep interval, int nthreads) {
+    depth = history + interval;
     threads = static_cast<std::size_t>(nthreads);
     lists.assign(static_cast<std::size_t>(depth) * threads, {});
   }

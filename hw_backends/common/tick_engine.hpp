@@ -10,7 +10,8 @@
 /// With threads > 1 (BackendOptions "threads") a network whose projections are all Sparse (every
 /// delay >= 1, so nothing computed in a tick is read in the same tick) runs one trial on several
 /// threads (split_trial.hpp): one OpenMP region for the whole trial, each thread delivering into
-/// and stepping its own neuron range, one barrier per tick. Other networks run single-threaded.
+/// and stepping its own neuron range, one barrier per min-delay interval. Other networks run
+/// single-threaded.
 #include <cstdint>
 #include <memory>
 #include <variant>
@@ -59,6 +60,7 @@ struct TickWorkspace final : sim::Workspace {
   // Split trials only (threads > 1):
   std::vector<SplitSpikes> split_spikes;        ///< [population]
   std::vector<ThreadRecord> thread_records;     ///< [thread]
+  std::unique_ptr<YieldingBarrier> barrier;
 };
 
 /// Delivery must provide:
@@ -95,8 +97,9 @@ class TickEngine final : public sim::CompiledNetwork {
     }
     if (split_threads_ > 1) {
       ws->split_spikes.resize(n);
-      for (sim::PopulationId id = 0; id < n; ++id) ws->split_spikes[id].init(plan_.populations[id].history, split_threads_);
+      for (sim::PopulationId id = 0; id < n; ++id) ws->split_spikes[id].init(plan_.populations[id].history, split_interval_, split_threads_);
       ws->thread_records.resize(static_cast<std::size_t>(split_threads_));
+      ws->barrier = std::make_unique<YieldingBarrier>(split_threads_);
     }
     return ws;
   }
@@ -221,6 +224,8 @@ class TickEngine final : public sim::CompiledNetwork {
 
   void make_split(int threads) {
     split_threads_ = threads;
+    split_interval_ = plan_.steps;
+    for (const ProjectionPlan<Real>& p : projections_) split_interval_ = std::min(split_interval_, p.delay);
     for (const PopulationPlan& p : plan_.populations)
       ranges_.push_back(p.kind == sim::PopulationKind::Spiking ? NeuronRanges::even(p.size, threads)
                                                                : NeuronRanges::first_only(p.size, threads));
@@ -248,33 +253,39 @@ class TickEngine final : public sim::CompiledNetwork {
       for (std::size_t id = 0; id < npop; ++id) merge_rasters(ws.thread_records, id, record.raster[id]);
   }
 
-  /// One thread's whole trial: its neuron ranges, in schedule order, one barrier per tick.
+  /// One thread's whole trial: its neuron ranges, in schedule order, one barrier per interval.
   void split_thread_loop(TickWorkspace<Real>& ws, int b, const sim::RecordOptions& options) const {
     ThreadRecord& rec = ws.thread_records[static_cast<std::size_t>(b)];
     const sim::TimeStep steps = plan_.steps;
-    for (sim::TimeStep t = 0; t < steps; ++t) {
-      for (sim::PopulationId id : plan_.schedule.order) {
-        const PopulationPlan& p = plan_.populations[id];
-        const std::size_t lo = ranges_[id].begin(b), hi = ranges_[id].end(b);
-        std::vector<std::uint32_t>& out = ws.split_spikes[id].list(t, b);
-        out.clear();
-        for (std::size_t j : incoming_[id]) deliver_split(ws, j, t, b, options.counters ? &rec.counters : nullptr);
-        if (p.kind == sim::PopulationKind::Spiking) {
-          if (lo < hi) ws.neurons[id]->step_range(t, lo, hi, out);
-          if (options.counters) rec.counters.population(id, t).neuron_updates += static_cast<std::int64_t>(hi - lo);
-        } else if (lo < hi) {
-          const sim::Population& pop = net_->population(id);
-          spikes_from_trains(*pop.fixed_spikes, t, ws.train_cursor[id], out);
-        }
-        rec.spike_counts[id * static_cast<std::size_t>(steps) + static_cast<std::size_t>(t)] =
-            static_cast<std::int32_t>(out.size());
-        if (options.counters) rec.counters.population(id, t).spikes += static_cast<std::int64_t>(out.size());
-        if (options.raster)
-          for (std::uint32_t n : out) rec.raster[id].push_back({t, n});
+    for (sim::TimeStep first = 0; first < steps; first += split_interval_) {
+      const sim::TimeStep last = std::min(steps, first + split_interval_);
+      for (sim::TimeStep t = first; t < last; ++t) split_step(ws, rec, b, t, options);
+      ws.barrier->arrive_and_wait();
+    }
+  }
+
+  /// Step t of every population, for the neurons of thread b.
+  void split_step(TickWorkspace<Real>& ws, ThreadRecord& rec, int b, sim::TimeStep t,
+                  const sim::RecordOptions& options) const {
+    const sim::TimeStep steps = plan_.steps;
+    for (sim::PopulationId id : plan_.schedule.order) {
+      const PopulationPlan& p = plan_.populations[id];
+      const std::size_t lo = ranges_[id].begin(b), hi = ranges_[id].end(b);
+      std::vector<std::uint32_t>& out = ws.split_spikes[id].list(t, b);
+      out.clear();
+      for (std::size_t j : incoming_[id]) deliver_split(ws, j, t, b, options.counters ? &rec.counters : nullptr);
+      if (p.kind == sim::PopulationKind::Spiking) {
+        if (lo < hi) ws.neurons[id]->step_range(t, lo, hi, out);
+        if (options.counters) rec.counters.population(id, t).neuron_updates += static_cast<std::int64_t>(hi - lo);
+      } else if (lo < hi) {
+        const sim::Population& pop = net_->population(id);
+        spikes_from_trains(*pop.fixed_spikes, t, ws.train_cursor[id], out);
       }
-#ifdef _OPENMP
-#pragma omp barrier
-#endif
+      rec.spike_counts[id * static_cast<std::size_t>(steps) + static_cast<std::size_t>(t)] =
+          static_cast<std::int32_t>(out.size());
+      if (options.counters) rec.counters.population(id, t).spikes += static_cast<std::int64_t>(out.size());
+      if (options.raster)
+        for (std::uint32_t n : out) rec.raster[id].push_back({t, n});
     }
   }
 
@@ -308,6 +319,7 @@ class TickEngine final : public sim::CompiledNetwork {
   std::vector<std::vector<std::size_t>> incoming_;  ///< per target, projection plans in connection order
   std::string backend_name_;
   int split_threads_ = 1;
+  sim::TimeStep split_interval_ = 1;           ///< steps between barriers: the smallest delay
   std::vector<NeuronRanges> ranges_;           ///< per population (split trials)
   std::vector<SplitRows<Real>> split_rows_;    ///< per projection (split trials)
 };
