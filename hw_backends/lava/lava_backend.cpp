@@ -8,6 +8,7 @@
 
 #include "hw_backends/lava/python_runtime.hpp"
 #include "hw_backends/loihi/chip.hpp"
+#include "hw_backends/loihi/loihi_backend.hpp"
 #include "hw_backends/loihi/lowering.hpp"
 #include "hw_backends/loihi/quantizer.hpp"
 #include "sim/error.hpp"
@@ -140,6 +141,8 @@ void require_lava() {
 }
 
 }  // namespace
+
+double LavaBackend::conformance_tolerance() const { return LoihiBackend{}.conformance_tolerance(); }
 
 sim::Support LavaBackend::supports(const sim::Network& net) const {
   try {

@@ -26,6 +26,8 @@ class LavaBackend final : public sim::Backend {
     return "Lava (lava-nc) bit-accurate CPU simulation via embedded CPython: Dense + LIF chains, Loihi 2 quantiser";
   }
   sim::Support supports(const sim::Network& net) const override;
+  /// The Loihi backend's quantiser and, bit for bit, its spikes: the same tolerance.
+  double conformance_tolerance() const override;
   std::unique_ptr<sim::CompiledNetwork> compile(const sim::Network& net, const sim::BackendOptions& options) const override;
 };
 

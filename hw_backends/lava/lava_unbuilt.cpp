@@ -13,6 +13,8 @@ const char* const kHow =
     "(pip install lava-nc)";
 }
 
+double LavaBackend::conformance_tolerance() const { return 0.0; }
+
 sim::Support LavaBackend::supports(const sim::Network&) const {
   return {false, std::string("the Lava bridge is not built: needs ") + kHow};
 }

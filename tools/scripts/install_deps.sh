@@ -10,6 +10,8 @@ packages=(
   libtomlplusplus-dev libeigen3-dev doctest-dev librandom123-dev libbenchmark-dev
   # data and reference tools used by the tests
   dataset-fashion-mnist python3-h5py python3-numpy
+  # the Lava bridge (SNNSIM_WITH_LAVA) embeds CPython
+  python3-dev
 )
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
