@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "models/lmuformer/lmuformer.hpp"
+#include "sim/atomic_file.hpp"
 #include "sim/error.hpp"
 #include "tools/snnsim/commands.hpp"
 
@@ -36,6 +37,8 @@ models::ExportOptions export_options(const ExportArgs& args) {
 int run_export(const ExportArgs& args, const Registries& registries) {
   const models::Exporter& exporter = registries.exporters.get(args.format, "snnsim export", "--format");
   const models::ExportOptions options = export_options(args);
+  const std::filesystem::path inputs[] = {args.network.empty() ? args.model : args.network};
+  ensure_not_input(args.output, inputs);
   std::unique_ptr<sim::Network> net;
   std::string from;
   if (!args.network.empty()) {
@@ -62,7 +65,7 @@ Command add_export_command(CLI::App& app, const Registries& registries) {
   app.add_option("--network", args->network, "network file to export instead (any format `snnsim run --network` reads)")
       ->excludes(model);
   app.add_option("-o,--output", args->output, "file to write (atomically: nothing is left behind on an error)")->required();
-  app.add_option("--set", args->settings, "exporter setting KEY=VALUE (nir: dt=SECONDS; netx: see snnsim list)");
+  app.add_option("--set", args->settings, "exporter setting KEY=VALUE (nir: dt=SECONDS, default 0.001; netx: none)");
   app.footer("Refuses, naming the population or projection and the reason, what the format cannot express.");
   return [args, &registries] { return run_export(*args, registries); };
 }
