@@ -95,10 +95,11 @@ std::unique_ptr<EventEngine::Workspace> EventEngine::make_workspace() const {
   return ws;
 }
 
-void EventEngine::deliver(Workspace& ws, const SynapseGroup& sg, std::size_t i, std::int64_t value, sim::TimeStep tau,
+void EventEngine::deliver(Workspace& ws, std::size_t s, std::size_t i, std::int64_t value, sim::TimeStep tau,
                           TrialOutput& out, Activity* act) const {
+  const SynapseGroup& sg = p_->synapses[s];
   for (std::size_t k = 0; k < sg.delay.size(); ++k) {
-    std::int64_t* acc = ws.ring[static_cast<std::size_t>(&sg - p_->synapses.data())].data() +
+    std::int64_t* acc = ws.ring[s].data() +
                         static_cast<std::size_t>((tau + sg.delay[k]) % static_cast<sim::TimeStep>(slots_)) * sg.out;
     const std::int64_t* row = sg.row(k, i);
     if (value == 1) {
@@ -113,7 +114,6 @@ void EventEngine::deliver(Workspace& ws, const SynapseGroup& sg, std::size_t i, 
     act->host_macs += taps * static_cast<std::int64_t>(sg.out);
     return;
   }
-  const std::size_t s = static_cast<std::size_t>(&sg - p_->synapses.data());
   const CompartmentGroup& target = p_->groups[sg.target];
   for (std::size_t k = 0; k < sg.delay.size(); ++k) {
     const sim::TimeStep t = tau + sg.delay[k] - target.lag;
@@ -189,7 +189,7 @@ void EventEngine::run(Workspace& ws, const TrialInput& input, TrialOutput& out, 
       const sim::TimeStep t = tau - p.groups[g].lag;
       if (t < 0 || t >= p.steps) continue;
       for (std::uint32_t n : out.spikes[g][static_cast<std::size_t>(t)]) {
-        for (std::size_t si : outgoing_[g]) deliver(ws, p.synapses[si], n, 1, tau, out, act);
+        for (std::size_t si : outgoing_[g]) deliver(ws, si, n, 1, tau, out, act);
         if (act) send_messages(m_->core_of[g][n], m_->fanout[g][n], act, longest_ps);
       }
     }
@@ -198,7 +198,7 @@ void EventEngine::run(Workspace& ws, const TrialInput& input, TrialOutput& out, 
       for (std::size_t i = 0; i < p.inputs.size(); ++i) {
         const ProgramInput& in = p.inputs[i];
         auto emit = [&](std::uint32_t n, std::int64_t value) {
-          for (std::size_t si : input_outgoing_[i]) deliver(ws, p.synapses[si], n, value, tau, out, act);
+          for (std::size_t si : input_outgoing_[i]) deliver(ws, si, n, value, tau, out, act);
           if (act) act->host_messages += static_cast<std::int64_t>(m_->input_fanout[i][n].size());
         };
         if (in.graded) {

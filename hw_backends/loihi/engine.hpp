@@ -62,7 +62,8 @@ class EventEngine {
   void run(Workspace& ws, const TrialInput& input, TrialOutput& out, Activity* activity) const;
 
  private:
-  void deliver(Workspace& ws, const SynapseGroup& sg, std::size_t i, std::int64_t value, sim::TimeStep tau,
+  /// Source neuron i of synapse group s sends `value` (1 for a spike, the payload if graded) at tau.
+  void deliver(Workspace& ws, std::size_t s, std::size_t i, std::int64_t value, sim::TimeStep tau,
                TrialOutput& out, Activity* act) const;
   void send_messages(std::uint32_t src_core, const std::vector<std::uint32_t>& dest, Activity* act,
                      std::int64_t& longest_ps) const;
