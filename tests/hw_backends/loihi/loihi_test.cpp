@@ -431,3 +431,32 @@ TEST_CASE("loihi backend on loihi_cuba networks reproduces Lava's lif_bitacc.h5 
     CHECK(mismatches == 0);
   }
 }
+
+TEST_CASE("loihi describe(): totals do not depend on the order trials run in (threads)") {
+  const models::LmuformerModel model = models::load_lmuformer(kGolden, neuron_registry());
+  const sim::Network& net = *model.network;
+  const h5::File file = h5::File::open_read(kGolden);
+  const h5::Array<float> inputs = file.read<float>("golden/inputs");
+  const std::size_t per_image = inputs.shape[1] * inputs.shape[2];
+  auto run_in_order = [&](bool reversed) {
+    const auto compiled = hw_backends::LoihiBackend().compile(net, {});
+    auto ws = compiled->make_workspace();
+    sim::RecordOptions ro;
+    sim::TrialRecord record;
+    for (std::size_t k = 0; k < 12; ++k) {
+      const std::size_t image = reversed ? 11 - k : k;
+      sim::Stimulus stimulus;
+      stimulus.resize(net.population_count());
+      stimulus.values[model.input] = std::span<const float>(inputs.data.data() + image * per_image, per_image);
+      record.reset(net, ro);
+      compiled->run_trial(*ws, stimulus, ro, record);
+    }
+    return compiled->describe();
+  };
+  const nlohmann::json a = run_in_order(false), b = run_in_order(true);
+  CHECK(a["traffic"] == b["traffic"]);
+  CHECK(a["energy"] == b["energy"]);
+  CHECK(a["latency"] == b["latency"]);
+  CHECK(a["agreement"] == b["agreement"]);
+  CHECK(a["traffic"]["messages_per_step"].get<double>() > 100.0);
+}
