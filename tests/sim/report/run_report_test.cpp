@@ -121,6 +121,17 @@ TEST_CASE("the report's totals are the backend's counters; per-layer figures sum
   CHECK(spikes == all.spikes);
   CHECK(acs == all.acs);
   CHECK(macs == all.macs);
+  // Per-image counters (--per-sample) sum to the run's totals.
+  std::int64_t image_acs = 0, image_macs = 0, image_spikes = 0;
+  for (const json& im : r["per_image"]) {
+    image_acs += im["ops"]["acs"].get<std::int64_t>();
+    image_macs += im["ops"]["macs"].get<std::int64_t>();
+    image_spikes += im["ops"]["spikes"].get<std::int64_t>();
+  }
+  CHECK(r["per_image"].size() == kImages);
+  CHECK(image_acs == all.acs);
+  CHECK(image_macs == all.macs);
+  CHECK(image_spikes == all.spikes);
   // MACs all come from the pixels into the first convolution, attributed to the input.
   CHECK(r["populations"][0]["name"] == "input");
   CHECK(r["populations"][0]["totals"]["macs"] == all.macs);
