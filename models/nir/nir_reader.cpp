@@ -231,6 +231,8 @@ class Reader {
     else
       throw Error(origin_, where(n, "r"), fmt::format("1 or tau / dt = {} (snnsim's LIF discretisations)", tau_steps),
                   fmt::format("{}", r));
+    if (!(std::abs(v_thr) <= 1e30))  // the lif model's bound, checked before the float32 cast
+      throw Error(origin_, where(n, "v_threshold"), "a value within +-1e30", fmt::format("{}", v_thr));
     // NIR fires at v > v_threshold, snnsim at H >= theta: theta is the next float32 above.
     const float theta = std::nextafter(static_cast<float>(v_thr), std::numeric_limits<float>::infinity());
     return {{"tau", tau_steps}, {"v_threshold", theta}, {"v_reset", v_reset}, {"decay_input", decay_input}};
