@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // snnsim: the command-line front end. Every error is one line on stderr and exit status 2.
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <map>
@@ -8,6 +9,7 @@
 #include "hw_backends/registry.hpp"
 #include "neurons/registry.hpp"
 #include "sim/error.hpp"
+#include "sim/memory_limit.hpp"
 #include "tools/snnsim/commands.hpp"
 
 namespace snnsim::tools {
@@ -33,6 +35,10 @@ int main(int argc, char** argv) {
                "accuracy, spikes, operation counts and energy."};
   app.require_subcommand(1);
   app.set_version_flag("--version", SNNSIM_VERSION);
+  std::string max_memory;
+  app.add_option("--max-memory", max_memory,
+                 "refuse files whose declared sizes need more memory than this (e.g. 512M, 8G; default 4G or "
+                 "the environment's SNNSIM_MAX_MEMORY); give it before the command");
   std::map<CLI::App*, tools::Command> commands;
   auto add = [&](auto adder, const char* name, const char* help) {
     CLI::App* sub = app.add_subcommand(name, help);
@@ -60,6 +66,11 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
+    if (!max_memory.empty()) {
+      // The loaders read the limit from the environment (sim/memory_limit.hpp).
+      sim::parse_memory_size(max_memory, "command line", "--max-memory");
+      ::setenv(sim::memory_limit_variable, max_memory.c_str(), 1);
+    }
     for (CLI::App* sub : app.get_subcommands()) return commands.at(sub)();
   } catch (const Error& e) {
     std::cerr << "snnsim: " << e.what() << "\n";
