@@ -83,6 +83,13 @@ class Reader {
                   fmt::format("{}", *v));
     return static_cast<std::int64_t>(*v);
   }
+  /// `values` of `member`, refused when one is NaN or infinite (it would poison every sum).
+  const std::vector<double>& finite(const Node& n, const char* member, const std::vector<double>& values) const {
+    for (std::size_t i = 0; i < values.size(); ++i)
+      if (!std::isfinite(values[i]))
+        throw Error(origin_, where(n, member), "finite numbers", fmt::format("{} at element {}", values[i], i));
+    return values;
+  }
   std::string where(const Node& n, std::string_view member = "") const {
     return "node/nodes/" + n.name + (member.empty() ? "" : "/" + std::string(member));
   }
@@ -204,7 +211,9 @@ class Reader {
       throw Error(origin_, where(n, "weight"), "a square matrix", "shape " + h5::shape_str(shape));
     const std::size_t size = shape[0];
     const h5::Array<double> w = n.group.read<double>("weight");
+    finite(n, "weight", w.data);
     sim::Affine a{std::vector<double>(size), n.group.read<double>("bias", {size}).data};
+    finite(n, "bias", a.shift);
     for (std::size_t i = 0; i < size; ++i)
       for (std::size_t j = 0; j < size; ++j) {
         const double v = w.data[i * size + j];
@@ -363,8 +372,9 @@ class Reader {
       t.offset = lag(t.target) - lag(src) - d;
       const std::size_t in = net_->population(src).size, out = net_->population(t.target).size;
       t.weight = n.group.read<double>("weight", {out, in});
+      finite(n, "weight", t.weight->data);
       if (n.type == "Affine" && meta_num(n, key::has_bias).value_or(1.0) != 0.0)
-        t.bias = n.group.read<double>("bias", {out}).data;
+        t.bias = finite(n, "bias", n.group.read<double>("bias", {out}).data);
       taps.push_back(std::move(t));
     }
     return taps;

@@ -16,6 +16,11 @@ with h5py.File(path, "r+") as f:
         e[0] = ["ghost", "a"] if how == "dangling_edge" else ["logits", "a"]
         del g["edges"]
         g.create_dataset("edges", data=np.array(e, dtype=object), dtype=h5py.string_dtype())
+    elif how == "nan_weight":
+        w = g["nodes/readout/weight"][()]
+        w[1, 2] = np.nan
+        del g["nodes/readout/weight"]
+        g["nodes/readout"].create_dataset("weight", data=w)
     elif how == "huge_lag":
         del g["nodes/a/metadata/lag"]
         g["nodes/a/metadata"].create_dataset("lag", data=1e300)

@@ -233,6 +233,9 @@ TEST_CASE("nir: unknown node types and inconsistent edges are refused by name") 
   CHECK_THROWS_WITH_AS(importer.load(huge, test::registries().neurons),
                        (huge + ": node/nodes/a/metadata/lag: expected an integer from 0 to 2147483648, got 1e+300").c_str(),
                        Error);
+  const std::string nan = damaged("nan_weight");
+  CHECK_THROWS_WITH_AS(importer.load(nan, test::registries().neurons),
+                       (nan + ": node/nodes/readout/weight: expected finite numbers, got nan at element 7").c_str(), Error);
   const std::string backwards = damaged("backwards_edge");
   CHECK_THROWS_WITH_AS(importer.load(backwards, test::registries().neurons),
                        (backwards + ": node/edges[0]: expected population -> weight, delay, population or Output; delay -> "
