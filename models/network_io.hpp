@@ -22,6 +22,8 @@ struct ImportedNetwork {
   double dt_seconds = 0.0;   ///< 0 when the format has no physical time
   std::uint64_t seed = 0;    ///< for any randomness (Poisson sources, rule-based connectivity)
   sim::Stimulus stimulus;    ///< inputs the file supplies (may be empty)
+  /// Populations whose spikes the file asks to record (`--spikes` output); empty: all.
+  std::vector<std::string> record_spikes;
 };
 
 class NetworkImporter {

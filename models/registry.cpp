@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "models/network_io.hpp"
 
-#include "models/brian2/brian2_h5.hpp"
 #include "models/netx/netx.hpp"
 #include "models/nir/nir.hpp"
 
+#include "models/brian2/brian2_h5.hpp"
+#include "models/experiment/experiment.hpp"
 #include "sim/error.hpp"
 
 namespace snnsim::models {
@@ -12,6 +13,7 @@ namespace snnsim::models {
 void register_builtin_importers(ImporterRegistry& registry) {
   // One line per importer.
   registry.add(std::make_unique<Brian2H5Importer>());
+  registry.add(std::make_unique<ExperimentImporter>());
   registry.add(std::make_unique<NirImporter>());
 }
 

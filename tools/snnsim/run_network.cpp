@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "tools/snnsim/run_network.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include <fmt/format.h>
@@ -77,6 +78,11 @@ int run_network(const NetworkRunArgs& args, const Registries& registries) {
   fmt::print("synaptic events {}, neuron updates {}\n", ops.acs, ops.neuron_updates);
   fmt::print("time     {:.3f} s ({:.3f} s per simulated second)\n", seconds, simulated > 0 ? seconds / simulated : 0.0);
   if (!args.spikes.empty()) {
+    if (!imported.record_spikes.empty())  // the file's [record] spikes: only those populations
+      for (sim::PopulationId p = 0; p < net.population_count(); ++p)
+        if (std::find(imported.record_spikes.begin(), imported.record_spikes.end(), net.population(p).name) ==
+            imported.record_spikes.end())
+          record.raster[p].clear();
     models::write_spikes(args.spikes, net, record, imported.dt_seconds);
     fmt::print("spikes   {}\n", args.spikes);
   }

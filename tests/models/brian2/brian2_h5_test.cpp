@@ -187,7 +187,7 @@ TEST_CASE("bad Brian2-layout files: one line naming file, field, expected and fo
   test::TempDir dir("brian2-bad");
   const std::string d = dir.path().string();
   CHECK(load_error(small_file(dir, "model.h5", [](h5::Group& g) { g.write_attr("populations/pop", "model", "hh"); })) ==
-        d + "/model.h5: /populations/pop@model: expected one of the neuron models cuba_lif_exact, lif, loihi_cuba, got 'hh'");
+        d + "/model.h5: /populations/pop@model: expected one of the neuron models cuba_lif_exact, if, leaky_integrator, lif, loihi_cuba, got 'hh'");
   CHECK(load_error(small_file(dir, "param.h5", [](h5::Group& g) { g.write_attr("populations/pop", "tau_x_s", 0.1); })) ==
         d + "/param.h5: /populations/pop@tau_x_s: expected one of the parameters of cuba_lif_exact: tau_m_s, tau_e_s, "
             "tau_i_s, v_rest_V, v_reset_V, v_threshold_V, refractory_s, P_vv, P_ee, P_ii, P_ve, P_vi, got 'tau_x_s'");
