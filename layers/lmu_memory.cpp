@@ -34,8 +34,10 @@ sim::Conv1d load_lmu_memory(const TensorSource& src, const std::string& prefix, 
 sim::PopulationId LmuMemoryKind::build_example(BuildContext& ctx, RandomTensors& tensors, const std::string& prefix,
                                   sim::PopulationId input) const {
   const std::size_t in = ctx.net.population(input).size, memory = 24;
+  // A strong BatchNorm gain, so that the one-neuron train u fires on some steps and drives m.
+  tensors.set(prefix + ".W_u_bn.weight", {{4.0}, {1}});
   const sim::PopulationId u = add_conv_bn_lif(ctx, input, prefix + ".W_u", load_linear(ctx.weights, prefix + ".W_u", 1, in, true),
-                                              prefix + ".bn_u", prefix + ".f_u", prefix);
+                                              prefix + ".W_u_bn", prefix + ".W_u_lif", prefix);
   tensors.declare(prefix + ".H", {memory, static_cast<std::size_t>(ctx.net.steps())});
   const sim::PopulationId m = add_analog(ctx, prefix + ".memory", memory, prefix);
   ctx.net.connect(u, m, {prefix + ".H", 0, load_lmu_memory(ctx.weights, prefix, memory)});

@@ -36,6 +36,11 @@ Shape RandomTensors::shape(const std::string& name) const {
 }
 
 Tensor RandomTensors::get(const std::string& name, const Shape& expected) const {
+  if (auto it = fixed_.find(name); it != fixed_.end()) {
+    if (it->second.shape != expected)
+      throw Error(origin(), name, "shape " + shape_text(it->second.shape), "a request for " + shape_text(expected));
+    return it->second;
+  }
   Tensor t;
   t.shape = expected;
   std::size_t n = 1;

@@ -24,15 +24,19 @@ const std::array<sim::PortSpec, 1> kPorts{{{"current", false}}};
 
 class LifState final : public sim::NeuronPopulationState<float> {
  public:
-  LifState(LifConstants c, std::size_t n) : c_(c), v_(n, c.v_reset), input_(n, 0.0f) {}
+  LifState(LifConstants c, std::size_t n) : c_(c), v_(n, c.v_reset), input_(n, 0.0f), fired_(n, 0) {}
   void reset() override {
     std::fill(v_.begin(), v_.end(), c_.v_reset);
     std::fill(input_.begin(), input_.end(), 0.0f);
   }
   std::span<float> port(std::size_t) override { return input_; }
   void step(sim::TimeStep, std::vector<std::uint32_t>& spikes) override {
+    if (c_.decay_input && c_.v_reset == 0.0f)
+      update_decay_input_reset0();
+    else
+      for (std::size_t i = 0; i < v_.size(); ++i) fired_[i] = lif_step(c_, input_[i], v_[i]);
     for (std::size_t i = 0; i < v_.size(); ++i)
-      if (lif_step(c_, input_[i], v_[i])) spikes.push_back(static_cast<std::uint32_t>(i));
+      if (fired_[i]) spikes.push_back(static_cast<std::uint32_t>(i));
     std::fill(input_.begin(), input_.end(), 0.0f);
   }
   std::span<const float> variable(std::string_view name) const override {
@@ -41,8 +45,25 @@ class LifState final : public sim::NeuronPopulationState<float> {
   }
 
  private:
+  /// The LMUFormer's case, branch-free so that it vectorises; the same operations as lif_step().
+  void update_decay_input_reset0() {
+    const float tau = c_.tau, threshold = c_.v_threshold;
+    float* __restrict v = v_.data();
+    const float* __restrict in = input_.data();
+    std::uint32_t* __restrict fired = fired_.data();
+    for (std::size_t i = 0; i < v_.size(); ++i) {
+      float d = in[i] - v[i];
+      d = d / tau;
+      const float h = v[i] + d;
+      const bool f = h >= threshold;
+      v[i] = f ? 0.0f : h;
+      fired[i] = f;
+    }
+  }
+
   LifConstants c_;
   std::vector<float> v_, input_;
+  std::vector<std::uint32_t> fired_;  // 32-bit like the floats, so the update vectorises
 };
 
 class LifDynamics final : public sim::NeuronDynamics {

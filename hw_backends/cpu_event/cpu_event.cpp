@@ -4,20 +4,11 @@
 #include <charconv>
 
 #include "hw_backends/common/tick_engine.hpp"
+#include "hw_backends/cpu_event/fan_out.hpp"
 
 namespace snnsim::hw_backends {
 
 namespace {
-
-template <class Real>
-inline void add_row(Real* __restrict buf, const Real* __restrict row, std::size_t n) {
-  for (std::size_t o = 0; o < n; ++o) buf[o] += row[o];
-}
-
-template <class Real>
-inline void add_scaled_row(Real* __restrict buf, const Real* __restrict row, Real x, std::size_t n) {
-  for (std::size_t o = 0; o < n; ++o) buf[o] += row[o] * x;
-}
 
 template <class Real>
 struct EventDelivery {
@@ -35,7 +26,7 @@ struct EventDelivery {
   static void conv(const Plan& p, const PopulationPlan& src, const History<Real>& h, sim::TimeStep t,
                    sim::TimeStep steps, Real* buf, sim::OpCounts* c) {
     if (!p.bias.empty()) {
-      add_row(buf, p.bias.data(), p.out);
+      add_vector(buf, p.bias.data(), p.out);
       if (c) c->adds += static_cast<std::int64_t>(p.out);
       if (c) c->executed_ops += static_cast<std::int64_t>(p.out);
     }
@@ -43,25 +34,25 @@ struct EventDelivery {
       const sim::TimeStep s = t + p.first_offset + static_cast<sim::TimeStep>(k);
       if (s < 0 || s >= steps) continue;  // zero padding: nothing to deliver
       const std::span<const std::uint32_t> events = h.events_at(s);
-      if (src.graded) {
-        const Real* x = h.values_at(s).data();
-        for (std::uint32_t i : events) add_scaled_row(buf, p.row(i, k), x[i], p.out);
-      } else {
-        for (std::uint32_t i : events) add_row(buf, p.row(i, k), p.out);
-      }
       if (c) {
         const auto touched = static_cast<std::int64_t>(events.size() * p.out);
         (src.graded ? c->macs : c->acs) += touched;
         c->executed_ops += touched;
-        c->dense_ops += static_cast<std::int64_t>(p.in * p.out);
+        c->dense_ops += static_cast<std::int64_t>(p.in * p.out);  // what a dense engine does, events or not
       }
+      if (events.empty()) continue;
+      // Row of event i at tap k: weight[(i * kernel + k) * out], i.e. base row(0, k), stride kernel * out.
+      if (src.graded)
+        accumulate_scaled_rows(buf, p.row(0, k), p.kernel * p.out, events.data(), h.values_at(s).data(), events.size(), p.out);
+      else
+        accumulate_rows(buf, p.row(0, k), p.kernel * p.out, events.data(), events.size(), p.out);
     }
   }
 
   static void identity(const PopulationPlan& src, const History<Real>& h, sim::TimeStep t, Real* buf,
                        sim::OpCounts* c) {
     if (src.graded) {
-      add_row(buf, h.values_at(t).data(), src.size);
+      add_vector(buf, h.values_at(t).data(), src.size);
       if (c) c->adds += static_cast<std::int64_t>(src.size);
       if (c) c->executed_ops += static_cast<std::int64_t>(src.size);
     } else {
