@@ -7,7 +7,7 @@ packages=(
   g++ cmake make ccache
   # libraries
   libboost-graph-dev libhdf5-dev zlib1g-dev libfmt-dev nlohmann-json3-dev libcli11-dev
-  libtomlplusplus-dev libeigen3-dev doctest-dev librandom123-dev libbenchmark-dev
+  libtomlplusplus-dev libeigen3-dev doctest-dev librandom123-dev libbenchmark-dev libssl-dev
   # data and reference tools used by the tests
   dataset-fashion-mnist python3-h5py python3-numpy
   # the Lava bridge (SNNSIM_WITH_LAVA) embeds CPython
