@@ -199,9 +199,16 @@ class TickEngine final : public sim::CompiledNetwork {
         for (std::uint32_t n : events) record.raster[id].push_back({t, n});
     }
     if (p.output >= 0) {
-      std::span<const Real> v = hist.values_at(t);
-      std::copy(v.begin(), v.end(), record.outputs[static_cast<std::size_t>(p.output)].begin() +
-                                        static_cast<std::ptrdiff_t>(static_cast<std::size_t>(t) * p.size));
+      const auto out = record.outputs[static_cast<std::size_t>(p.output)].begin() +
+                       static_cast<std::ptrdiff_t>(static_cast<std::size_t>(t) * p.size);
+      if (p.graded) {
+        std::span<const Real> v = hist.values_at(t);
+        std::copy(v.begin(), v.end(), out);
+      } else {
+        // A spiking population keeps no values (found by fuzz_nir_struct: a NIR Output after a
+        // LIF read a null span): its output is its spikes, 1 where a neuron fired, else 0.
+        for (std::uint32_t n : events) out[n] = 1.0;
+      }
     }
   }
 

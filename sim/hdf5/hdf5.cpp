@@ -397,7 +397,14 @@ std::vector<T> read_numeric(const FileState& st, const std::string& where, hid_t
   } else if (cls != H5T_INTEGER && cls != H5T_FLOAT) {
     fail(st, where, std::string("a numeric") + what, class_desc(cls) + what);
   }
-  check_bytes(st, where, count, sizeof(T));
+  // HDF5 converts through a buffer of the file's value size, so a damaged type declaring huge
+  // values (found by fuzz_lmuformer_raw: 2.3 GB for 16 floats) must be refused before reading.
+  const std::size_t file_size = H5Tget_size(ftype.get());
+  if (file_size == 0 || file_size > 8) {
+    fail(st, where, std::string("a numeric") + what + " of at most 8 bytes per value",
+         std::to_string(file_size) + "-byte values");
+  }
+  check_bytes(st, where, count, std::max(sizeof(T), file_size));
   std::vector<T> out(count);
   if (count == 0) return out;
 

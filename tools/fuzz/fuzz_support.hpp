@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -52,6 +53,18 @@ class ScratchFile {
  private:
   std::filesystem::path dir_, path_;
 };
+
+}  // namespace snnsim::fuzz
+
+/// libFuzzer calls this once: the loaders' memory limit (sim/memory_limit.hpp) becomes
+/// fuzz_max_bytes, far below -malloc_limit_mb, so an allocation a declared size forces past the
+/// checks is caught.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  ::setenv("SNNSIM_MAX_MEMORY", "16M", 1);
+  return 0;
+}
+
+namespace snnsim::fuzz {
 
 /// Runs a loader on one input: snnsim::Error is the expected answer to bad input.
 template <class F>

@@ -79,6 +79,7 @@ done
 for f in "$src"/hw_backends/loihi/chips/*.toml; do
   { printf '\1'; cat "$f"; } > "$out/fuzz_toml/chip_$(basename "$f")"
 done
+seed fuzz_experiment "$src"/models/experiment/examples/*.toml
 [ -d "$here/seeds" ] && for d in "$here"/seeds/*/; do seed "$(basename "$d")" "$d"*; done
 rm -rf "$work"
 for d in "$out"/*/; do echo "$(basename "$d"): $(ls "$d" | wc -l) seeds"; done

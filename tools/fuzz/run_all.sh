@@ -10,7 +10,7 @@ seconds="${1:?usage: run_all.sh SECONDS [BUILD_DIR]}"
 src="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${2:-$src/build-fuzz}"
 targets=(${FUZZ_TARGETS:-fuzz_idx fuzz_lmuformer_raw fuzz_lmuformer_struct fuzz_nir_raw fuzz_nir_struct
-  fuzz_brian2_raw fuzz_brian2_struct fuzz_run_report fuzz_toml})
+  fuzz_brian2_raw fuzz_brian2_struct fuzz_experiment fuzz_run_report fuzz_toml})
 
 cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
