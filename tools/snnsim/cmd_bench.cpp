@@ -15,6 +15,7 @@
 #include "sim/error.hpp"
 #include "sim/run.hpp"
 #include "tools/snnsim/commands.hpp"
+#include "tools/snnsim/bench_lmuformer.hpp"
 #include "tools/snnsim/run_network.hpp"
 
 namespace snnsim::tools {
@@ -93,13 +94,21 @@ int bench(const BenchArgs& args, const Registries& registries) {
 
 Command add_bench_command(CLI::App& app, const Registries& registries) {
   auto args = std::make_shared<BenchArgs>();
-  app.add_option("--network", args->network, "network file (Brian2-layout HDF5, TOML experiment)")->required();
+  app.add_option("--network", args->network, "network file (Brian2-layout HDF5, TOML experiment)");
   app.add_option("--backend", args->backend, "backend: " + registries.backends.joined_names())->capture_default_str();
   app.add_option("--threads", args->threads, "threads inside the trial (0: all cores)")->capture_default_str();
   app.add_option("--runs", args->runs, "runs; the median is reported")->capture_default_str();
   app.add_option("--json", args->json, "also write the figures as JSON to this file");
-  app.footer("Example: snnsim bench --network ../shared/peers/brian2/cuba.h5 --threads 2 --runs 5");
-  return [args, &registries] { return bench(*args, registries); };
+  app.footer("Examples: snnsim bench --network ../shared/peers/brian2/cuba.h5 --threads 2 --runs 5\n"
+             "          snnsim bench lmuformer --threads 1 2 --runs 3");
+  auto lmuformer = std::make_shared<Command>();
+  add_bench_lmuformer(app, registries, *lmuformer);
+  return [args, lmuformer, &registries] {
+    if (*lmuformer) return (*lmuformer)();
+    if (args->network.empty())
+      throw Error("snnsim bench", "--network", "a network file, or the subcommand lmuformer", "nothing");
+    return bench(*args, registries);
+  };
 }
 
 }  // namespace snnsim::tools
