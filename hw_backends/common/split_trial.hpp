@@ -10,11 +10,11 @@
 /// lists concatenated in thread order are ascending), then synapses in the given order -
 /// and results are bit-identical for any number of threads.
 ///
-/// Threads meet only once per communication interval of K = the smallest delay steps (NEST's
-/// min-delay scheme): a population at step t reads spikes of steps <= t - K, which were all
-/// emitted before the current interval began. The spike rings hold K more steps than the
-/// delays need, so a thread running ahead inside an interval never overwrites what a slower
-/// thread still reads.
+/// Threads never meet in lockstep: with K = the smallest delay in steps (NEST's min-delay), a
+/// population at step t reads only spikes of steps <= t - K, so a thread may start step t as
+/// soon as every other thread has finished step t - K (each publishes the last step it
+/// finished). The spike rings hold K more steps than the delays need, so a thread running up to
+/// K steps ahead never overwrites what a slower thread still reads.
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
@@ -26,28 +26,30 @@
 
 namespace snnsim::hw_backends {
 
-/// A barrier that spins briefly, then yields the CPU: on an idle machine threads meet within
-/// microseconds; on a busy one a waiting thread lets the thread it waits for run instead of
-/// burning the core (OpenMP's barrier spins for long, which starves an oversubscribed machine).
-class YieldingBarrier {
+/// Per thread, the last step it has finished (release on publish, acquire on wait, so the
+/// spikes and port additions of that step are visible to the waiter). Waiting spins briefly,
+/// then yields the CPU: on a busy machine the thread waited for gets to run.
+class StepProgress {
  public:
-  explicit YieldingBarrier(int threads) : threads_(threads) {}
-  void arrive_and_wait() {
-    const unsigned generation = generation_.load(std::memory_order_acquire);
-    if (arrived_.fetch_add(1, std::memory_order_acq_rel) + 1 == threads_) {
-      arrived_.store(0, std::memory_order_relaxed);
-      generation_.fetch_add(1, std::memory_order_release);
-      return;
-    }
-    for (int spin = 0; generation_.load(std::memory_order_acquire) == generation; ++spin)
-      if (spin >= kSpins) std::this_thread::yield();
+  explicit StepProgress(int threads) : done_(static_cast<std::size_t>(threads)) {}
+  void reset() {
+    for (Slot& s : done_) s.step.store(-1, std::memory_order_relaxed);
+  }
+  void publish(int thread, sim::TimeStep step) { done_[static_cast<std::size_t>(thread)].step.store(step, std::memory_order_release); }
+  /// Returns once every thread has finished `step` (or at once when step < 0).
+  void wait_all(sim::TimeStep step) const {
+    if (step < 0) return;
+    for (const Slot& s : done_)
+      for (int spin = 0; s.step.load(std::memory_order_acquire) < step; ++spin)
+        if (spin >= kSpins) std::this_thread::yield();
   }
 
  private:
-  static constexpr int kSpins = 4000;
-  const int threads_;
-  std::atomic<int> arrived_{0};
-  std::atomic<unsigned> generation_{0};
+  static constexpr int kSpins = 2000;
+  struct alignas(64) Slot {
+    std::atomic<sim::TimeStep> step{-1};
+  };
+  std::vector<Slot> done_;
 };
 
 /// Contiguous neuron ranges, one per thread: thread b owns [bounds[b], bounds[b + 1]).
@@ -102,7 +104,7 @@ struct SplitRows {
 };
 
 /// What one thread records during a split trial; merged into the TrialRecord afterwards.
-struct ThreadRecord {
+struct alignas(64) ThreadRecord {
   std::vector<std::int32_t> spike_counts;             ///< [population][step]
   std::vector<std::vector<sim::SpikeEvent>> raster;   ///< [population], sorted by step then neuron
   sim::OpCounters counters;
@@ -120,11 +122,16 @@ struct ThreadRecord {
   }
 };
 
+/// One thread's spike list, on its own cache line (threads push concurrently: no false sharing).
+struct alignas(64) SpikeList {
+  std::vector<std::uint32_t> spikes;
+};
+
 /// Per population: the spike lists of the last `depth` steps, one list per thread.
 struct SplitSpikes {
   sim::TimeStep depth = 2;
   std::size_t threads = 1;
-  std::vector<std::vector<std::uint32_t>> lists;  ///< [slot * threads + thread]
+  std::vector<SpikeList> lists;  ///< [slot * threads + thread]
   /// `history`: steps the readers need; `interval`: steps a thread may run ahead of another.
   void init(sim::TimeStep history, sim::TimeStep interval, int nthreads) {
     depth = history + interval;
@@ -132,10 +139,10 @@ struct SplitSpikes {
     lists.assign(static_cast<std::size_t>(depth) * threads, {});
   }
   std::vector<std::uint32_t>& list(sim::TimeStep t, int b) {
-    return lists[static_cast<std::size_t>(t % depth) * threads + static_cast<std::size_t>(b)];
+    return lists[static_cast<std::size_t>(t % depth) * threads + static_cast<std::size_t>(b)].spikes;
   }
   const std::vector<std::uint32_t>& list(sim::TimeStep t, std::size_t b) const {
-    return lists[static_cast<std::size_t>(t % depth) * threads + b];
+    return lists[static_cast<std::size_t>(t % depth) * threads + b].spikes;
   }
 };
 

@@ -10,7 +10,7 @@
 /// With threads > 1 (BackendOptions "threads") a network whose projections are all Sparse (every
 /// delay >= 1, so nothing computed in a tick is read in the same tick) runs one trial on several
 /// threads (split_trial.hpp): one OpenMP region for the whole trial, each thread delivering into
-/// and stepping its own neuron range, one barrier per min-delay interval. Other networks run
+/// and stepping its own neuron range, threads drifting at most one min-delay apart. Other networks run
 /// single-threaded.
 #include <cstdint>
 #include <memory>
@@ -60,7 +60,7 @@ struct TickWorkspace final : sim::Workspace {
   // Split trials only (threads > 1):
   std::vector<SplitSpikes> split_spikes;        ///< [population]
   std::vector<ThreadRecord> thread_records;     ///< [thread]
-  std::unique_ptr<YieldingBarrier> barrier;
+  std::unique_ptr<StepProgress> progress;
 };
 
 /// Delivery must provide:
@@ -99,7 +99,7 @@ class TickEngine final : public sim::CompiledNetwork {
       ws->split_spikes.resize(n);
       for (sim::PopulationId id = 0; id < n; ++id) ws->split_spikes[id].init(plan_.populations[id].history, split_interval_, split_threads_);
       ws->thread_records.resize(static_cast<std::size_t>(split_threads_));
-      ws->barrier = std::make_unique<YieldingBarrier>(split_threads_);
+      ws->progress = std::make_unique<StepProgress>(split_threads_);
     }
     return ws;
   }
@@ -215,12 +215,13 @@ class TickEngine final : public sim::CompiledNetwork {
   // ---- split trials (one trial over several threads) ----------------------------------------
 
   /// Only spike-coupled networks split: Sparse projections (delay >= 1) between spike sources and
-  /// neuron populations whose model can step a range; no analog streams, no look-ahead lags.
+  /// neuron populations whose model can step a range; no analog streams, no look-ahead lags, no
+  /// value outputs (the split loop records spikes only).
   bool splittable() const {
     for (const ProjectionPlan<Real>& p : projections_)
       if (p.kind != ProjectionPlan<Real>::Kind::Sparse || p.delay < 1) return false;
     for (const PopulationPlan& p : plan_.populations) {
-      if (p.lag != 0 || p.graded || p.kind == sim::PopulationKind::Analog) return false;
+      if (p.lag != 0 || p.graded || p.kind == sim::PopulationKind::Analog || p.output >= 0) return false;
       if (p.kind == sim::PopulationKind::Spiking) {
         const auto probe = sim::make_state<Real>(*net_->population(p.id).dynamics, 1);
         if (!probe || !probe->can_step_range()) return false;
@@ -244,7 +245,8 @@ class TickEngine final : public sim::CompiledNetwork {
     const std::size_t npop = plan_.populations.size();
     for (ThreadRecord& r : ws.thread_records) r.reset(npop, projections_.size(), plan_.steps, options);
     for (SplitSpikes& s : ws.split_spikes)
-      for (auto& l : s.lists) l.clear();
+      for (SpikeList& l : s.lists) l.spikes.clear();
+    ws.progress->reset();
 #ifdef _OPENMP
 #pragma omp parallel num_threads(split_threads_)
     split_thread_loop(ws, omp_get_thread_num(), options);
@@ -260,14 +262,14 @@ class TickEngine final : public sim::CompiledNetwork {
       for (std::size_t id = 0; id < npop; ++id) merge_rasters(ws.thread_records, id, record.raster[id]);
   }
 
-  /// One thread's whole trial: its neuron ranges, in schedule order, one barrier per interval.
+  /// One thread's whole trial: its neuron ranges, in schedule order; step t waits only for
+  /// every thread to have finished step t - K (K = the smallest delay).
   void split_thread_loop(TickWorkspace<Real>& ws, int b, const sim::RecordOptions& options) const {
     ThreadRecord& rec = ws.thread_records[static_cast<std::size_t>(b)];
-    const sim::TimeStep steps = plan_.steps;
-    for (sim::TimeStep first = 0; first < steps; first += split_interval_) {
-      const sim::TimeStep last = std::min(steps, first + split_interval_);
-      for (sim::TimeStep t = first; t < last; ++t) split_step(ws, rec, b, t, options);
-      ws.barrier->arrive_and_wait();
+    for (sim::TimeStep t = 0; t < plan_.steps; ++t) {
+      ws.progress->wait_all(t - split_interval_);
+      split_step(ws, rec, b, t, options);
+      ws.progress->publish(b, t);
     }
   }
 
@@ -326,7 +328,7 @@ class TickEngine final : public sim::CompiledNetwork {
   std::vector<std::vector<std::size_t>> incoming_;  ///< per target, projection plans in connection order
   std::string backend_name_;
   int split_threads_ = 1;
-  sim::TimeStep split_interval_ = 1;           ///< steps between barriers: the smallest delay
+  sim::TimeStep split_interval_ = 1;           ///< the smallest delay: how far threads may drift apart
   std::vector<NeuronRanges> ranges_;           ///< per population (split trials)
   std::vector<SplitRows<Real>> split_rows_;    ///< per projection (split trials)
 };
