@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "models/brian2/brian2_h5.hpp"
+#include "models/spike_output.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5/hdf5.hpp"
 #include "tests/support/registries.hpp"
@@ -213,4 +214,25 @@ TEST_CASE("bad Brian2-layout files: one line naming file, field, expected and fo
   delay.delay = 0;
   CHECK(load_error(small_file(dir, "delay.h5", {}, delay)) ==
         d + "/delay.h5: /projections/in_to_pop@delay_steps: expected a delay of at least one step, got 0");
+}
+
+TEST_CASE("spike output: CSV rows population,neuron,step and SONATA /spikes/<population>/{node_ids,timestamps}") {
+  test::TempDir dir("brian2-out");
+  SmallArrays strong;
+  strong.weight = {3.0, 3.0};
+  const models::ImportedNetwork n = load(small_file(dir, "net.h5", {}, strong).string());
+  const sim::TrialRecord r = simulate(n, 1);
+  models::write_spikes(dir / "s.csv", *n.network, r, n.dt_seconds);
+  CHECK(test::TempDir::read(dir / "s.csv") ==
+        "population,neuron,step\ninput,0,3\ninput,1,5\npop,2,14\npop,1,16\npop,2,65\npop,1,67\n");
+  models::write_spikes(dir / "s.h5", *n.network, r, n.dt_seconds);
+  const h5::File f = h5::File::open_read(dir / "s.h5");
+  CHECK(f.read<std::int64_t>("spikes/pop/node_ids").data == std::vector<std::int64_t>{2, 1, 2, 1});
+  const auto ms = f.read<double>("spikes/pop/timestamps").data;
+  REQUIRE(ms.size() == 4);
+  CHECK(ms[0] == doctest::Approx(1.4));  // step 14 x 0.1 ms
+  CHECK(ms[3] == doctest::Approx(6.7));
+  CHECK(f.read_string_attr("spikes/pop/timestamps", "units") == "ms");
+  CHECK(f.read_string_attr("spikes/pop", "sorting") == "by_time");
+  CHECK(f.read<std::int64_t>("spikes/input/node_ids").data == std::vector<std::int64_t>{0, 1});
 }
