@@ -27,27 +27,47 @@
 namespace snnsim::hw_backends {
 
 /// Per thread, the last step it has finished (release on publish, acquire on wait, so the
-/// spikes and port additions of that step are visible to the waiter). Waiting spins briefly,
-/// then yields the CPU: on a busy machine the thread waited for gets to run.
+/// spikes and port additions of that step are visible to the waiter). A waiter spins briefly,
+/// then sleeps on the value (C++20 atomic wait, a futex): on a busy machine the thread it waits
+/// for gets the core. Publishers wake sleepers only when one has said it sleeps.
 class StepProgress {
  public:
   explicit StepProgress(int threads) : done_(static_cast<std::size_t>(threads)) {}
   void reset() {
-    for (Slot& s : done_) s.step.store(-1, std::memory_order_relaxed);
+    for (Slot& s : done_) {
+      s.step.store(-1, std::memory_order_relaxed);
+      s.sleepers.store(0, std::memory_order_relaxed);
+    }
   }
-  void publish(int thread, sim::TimeStep step) { done_[static_cast<std::size_t>(thread)].step.store(step, std::memory_order_release); }
+  void publish(int thread, sim::TimeStep step) {
+    Slot& s = done_[static_cast<std::size_t>(thread)];
+    s.step.store(step, std::memory_order_seq_cst);
+    if (s.sleepers.load(std::memory_order_seq_cst) > 0) s.step.notify_all();
+  }
   /// Returns once every thread has finished `step` (or at once when step < 0).
-  void wait_all(sim::TimeStep step) const {
+  void wait_all(sim::TimeStep step) {
     if (step < 0) return;
-    for (const Slot& s : done_)
-      for (int spin = 0; s.step.load(std::memory_order_acquire) < step; ++spin)
-        if (spin >= kSpins) std::this_thread::yield();
+    for (Slot& s : done_) {
+      for (int spin = 0; spin < kSpins; ++spin)
+        if (s.step.load(std::memory_order_acquire) >= step) break;
+      while (true) {
+        s.sleepers.fetch_add(1, std::memory_order_seq_cst);
+        const sim::TimeStep seen = s.step.load(std::memory_order_seq_cst);
+        if (seen >= step) {
+          s.sleepers.fetch_sub(1, std::memory_order_relaxed);
+          break;
+        }
+        s.step.wait(seen, std::memory_order_acquire);
+        s.sleepers.fetch_sub(1, std::memory_order_relaxed);
+      }
+    }
   }
 
  private:
   static constexpr int kSpins = 2000;
   struct alignas(64) Slot {
     std::atomic<sim::TimeStep> step{-1};
+    std::atomic<int> sleepers{0};
   };
   std::vector<Slot> done_;
 };
