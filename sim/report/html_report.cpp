@@ -346,6 +346,53 @@ document.getElementById('render-check').textContent=out.join('\n');})();
 
 }  // namespace
 
+/// The neurocore mesh of a neuromorphic backend's mapping (backend_details "mesh" and "cores"): one
+/// grid of tiles per chip, each tile split into its core slots, occupied slots coloured by layer.
+std::string mesh_picture(const json& r) {
+  const json& d = r.at("provenance").at("backend_details");
+  if (!d.is_object() || !d.contains("mesh") || !d.contains("cores")) return "";
+  const json& mesh = d.at("mesh");
+  const int tiles_x = mesh.at("tiles_x").get<int>(), tiles_y = mesh.at("tiles_y").get<int>();
+  const int per_tile = mesh.at("cores_per_tile").get<int>();
+  const int side = per_tile <= 1 ? 1 : (per_tile <= 4 ? 2 : 4);  // slots per tile edge
+  const int cell = 26, tile = side * cell + 8, chips = d.value("chips", 1);
+  std::vector<std::string> layers;
+  for (const json& c : d.at("cores")) {
+    const std::string l = c.at("layer").get<std::string>();
+    if (std::find(layers.begin(), layers.end(), l) == layers.end()) layers.push_back(l);
+  }
+  const int width = chips * (tiles_x * tile + 30), height = tiles_y * tile + 30;
+  std::string g = fmt::format("<svg class=\"plot\" id=\"mesh\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" "
+                              "role=\"img\" aria-label=\"neurocore mesh\">\n", width, height, width, height);
+  for (int chip = 0; chip < chips; ++chip) {
+    const int ox = chip * (tiles_x * tile + 30) + 10;
+    g += fmt::format("<text x=\"{}\" y=\"12\" font-size=\"11\">chip {}</text>\n", ox, chip);
+    for (int ty = 0; ty < tiles_y; ++ty)
+      for (int tx = 0; tx < tiles_x; ++tx)
+        g += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#f4f4f4\" stroke=\"#999\"/>\n",
+                         ox + tx * tile, 18 + ty * tile, tile - 4, tile - 4);
+  }
+  for (const json& c : d.at("cores")) {
+    const int chip = c.value("chip", 0), slot = c.at("slot").get<int>() % per_tile;
+    const int x = chip * (tiles_x * tile + 30) + 10 + c.at("tile_x").get<int>() * tile + 2 + (slot % side) * cell;
+    const int y = 18 + c.at("tile_y").get<int>() * tile + 2 + (slot / side) * cell;
+    const std::string layer = c.at("layer").get<std::string>();
+    const auto colour_index = static_cast<std::size_t>(std::find(layers.begin(), layers.end(), layer) - layers.begin());
+    g += fmt::format("<rect class=\"core\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>core {}: "
+                     "{} neurons {}..{}</title></rect>\n", x, y, cell - 2, cell - 2, svg::colour(colour_index),
+                     c.at("core").get<int>(), escape(layer), c.at("first").get<std::size_t>(),
+                     c.at("first").get<std::size_t>() + c.at("count").get<std::size_t>() - 1);
+  }
+  g += "</svg>\n";
+  std::string legend = "<p class=\"sub\">";
+  for (std::size_t i = 0; i < layers.size(); ++i)
+    legend += fmt::format("<span style=\"color:{}\">&#9632;</span> {} &nbsp; ", svg::colour(i), escape(layers[i]));
+  return fmt::format("<section><h2>Neurocore mesh</h2><p>{} of {} cores used; {} x {} tiles of {} cores per chip. "
+                     "Each square is a core, coloured by the layer it holds (hover for its neurons).</p>\n",
+                     d.value("cores_used", 0), d.value("cores_available", 0), tiles_x, tiles_y, per_tile) +
+         g + legend + "</p></section>\n";
+}
+
 std::string render_html(const json& r, const HtmlOptions& options, const std::string& source) {
   const std::string raster_section = rasters(r, options, source);  // may throw: before anything else
   const json& p = r.at("provenance");
@@ -357,6 +404,7 @@ std::string render_html(const json& r, const HtmlOptions& options, const std::st
                    escape(p.at("snnsim_version").get<std::string>()), escape(p.at("created_utc").get<std::string>()));
   h += key_figures(r);
   h += layer_bars(r);
+  h += mesh_picture(r);
   h += sparsity_lines(r);
   h += raster_section;
   h += ops_tables(r);
