@@ -69,8 +69,9 @@ cut("t10k-labels-idx1-ubyte.gz", 5, 2)
 PY
 # Run reports (snnsim run --json) and TOML files (energy tables; chip files with first byte 1).
 mkdir -p "$out/fuzz_run_report" "$out/fuzz_toml"
-if [ -x "$build/tools/snnsim" ] && [ -d /usr/share/datasets/fashion-mnist ]; then
-  "$build/tools/snnsim" run --first 2 --threads 1 --per-sample --rasters 1 \
+snnsim="${SNNSIM:-$build/tools/snnsim}"  # any build of snnsim (CI: the Release one)
+if [ -x "$snnsim" ] && [ -d /usr/share/datasets/fashion-mnist ]; then
+  "$snnsim" run --first 2 --threads 1 --per-sample --rasters 1 \
     --json "$out/fuzz_run_report/run2.json" >/dev/null
 fi
 for f in "$src"/sim/energy_tables/*.toml; do

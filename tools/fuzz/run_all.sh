@@ -4,7 +4,8 @@
 # target in turn for an equal share of SECONDS (CI: 60 s in all). Exits non-zero on the first
 # crash, leak, sanitizer report, timeout or out-of-memory; the crashing input is left in
 # BUILD_DIR/tmp/fuzz-findings. Environment: FUZZ_TARGETS (names, default all), FUZZ_JOBS (build
-# parallelism, default 2), FUZZ_KEEP_CORPUS=1 (reuse BUILD_DIR/tmp/fuzz-work from a previous run).
+# parallelism, default 2), FUZZ_KEEP_CORPUS=1 (reuse BUILD_DIR/tmp/fuzz-work from a previous run),
+# SNNSIM (an snnsim binary for the run-report seed, e.g. build/tools/snnsim; default BUILD_DIR's).
 set -euo pipefail
 seconds="${1:?usage: run_all.sh SECONDS [BUILD_DIR]}"
 src="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -16,7 +17,7 @@ cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
   -DCMAKE_CXX_COMPILER_LAUNCHER="$(command -v ccache || true)" \
   -DSNNSIM_FUZZ=ON -DSNNSIM_BUILD_TESTS=OFF -DSNNSIM_BUILD_BENCH=OFF -DSNNSIM_WITH_OPENMP=OFF >/dev/null
-cmake --build "$build" -j"${FUZZ_JOBS:-2}" --target "${targets[@]}" fuzz_encode_h5 fuzz_make_seeds snnsim
+cmake --build "$build" -j"${FUZZ_JOBS:-2}" --target "${targets[@]}" fuzz_encode_h5 fuzz_make_seeds
 "$src/tools/fuzz/make_corpus.sh" "$build" "$build/tmp/fuzz-corpus"
 
 work="$build/tmp/fuzz-work"
