@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/error.hpp"
+#include "tests/support/error_of.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -18,15 +19,7 @@ using snnsim::test::TempDir;
 
 namespace {
 
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using snnsim::test::error_of;
 
 }  // namespace
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sim/error.hpp"
+#include "tests/support/error_of.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
@@ -26,16 +27,7 @@ namespace {
 const fs::path golden_path = fs::path(SNNSIM_SOURCE_DIR) / "../shared/golden/lmuformer_sfmnist.h5";
 const std::string golden = golden_path.string();
 
-/// The exact message of the Error that `f` throws ("" when it throws nothing).
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using snnsim::test::error_of;
 
 bool python_has_h5py() {
   return std::system("/usr/bin/python3 -c 'import h5py, numpy' >/dev/null 2>&1") == 0;

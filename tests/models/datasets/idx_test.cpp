@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sim/error.hpp"
+#include "tests/support/error_of.hpp"
 #include "sim/hdf5/hdf5.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -27,15 +28,7 @@ namespace {
 const fs::path golden_path = fs::path(SNNSIM_SOURCE_DIR) / "../shared/golden/lmuformer_sfmnist.h5";
 const fs::path fmnist = fs::path(ds::default_fashion_mnist_dir);
 
-template <class F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using snnsim::test::error_of;
 
 /// An unsigned-byte IDX file's bytes: magic, big-endian dims, then `data`.
 std::string idx_bytes(const std::vector<std::uint32_t>& dims, const std::string& data,
