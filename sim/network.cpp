@@ -43,6 +43,20 @@ TimeStep max_offset(const Projection& p) {
       p.connectivity);
 }
 
+SpikeTrains sorted_spike_trains(const std::vector<std::int64_t>& neuron, const std::vector<std::int64_t>& step) {
+  std::vector<std::size_t> order(neuron.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return step[a] != step[b] ? step[a] < step[b] : neuron[a] < neuron[b];
+  });
+  SpikeTrains trains;
+  for (std::size_t k : order) {
+    trains.neuron.push_back(static_cast<std::uint32_t>(neuron[k]));
+    trains.step.push_back(step[k]);
+  }
+  return trains;
+}
+
 PopulationId Network::add_population(Population p) {
   if (p.name.empty() || find(p.name)) throw std::logic_error("population name empty or taken: " + p.name);
   if (p.kind == PopulationKind::Spiking && !p.dynamics)

@@ -47,6 +47,10 @@ struct SpikeTrains {
   std::vector<TimeStep> step;
 };
 
+/// Spike trains from (neuron, step) pairs in any order (already range-checked by the caller);
+/// pairs of the same step and neuron keep their given order.
+SpikeTrains sorted_spike_trains(const std::vector<std::int64_t>& neuron, const std::vector<std::int64_t>& step);
+
 struct Population {
   std::string name;
   std::size_t size = 0;

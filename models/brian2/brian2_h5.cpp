@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 #include <set>
 
 #include <fmt/format.h>
@@ -138,17 +137,7 @@ struct Loader {
         throw Error(file, fmt::format("{}[{}]", g.full_path("spike_step"), k), fmt::format("a step in [0, {})", steps),
                     fmt::format("{}", step[k]));
     }
-    std::vector<std::size_t> order(neuron.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return step[a] != step[b] ? step[a] < step[b] : neuron[a] < neuron[b];
-    });
-    sim::SpikeTrains trains;
-    for (std::size_t k : order) {
-      trains.neuron.push_back(static_cast<std::uint32_t>(neuron[k]));
-      trains.step.push_back(step[k]);
-    }
-    return trains;
+    return sim::sorted_spike_trains(neuron, step);
   }
 
   sim::PopulationId population_attr(const sim::Network& net, const h5::Group& g, const char* attr) const {

@@ -246,24 +246,14 @@ class Reader {
     const std::string field = where + ".spikes";
     if (neuron.size() != step.size())
       throw Error(file_, field, fmt::format("as many spike_step as spike_neuron values ({})", neuron.size()), fmt::format("{}", step.size()));
-    std::vector<std::size_t> order(neuron.size());
-    for (std::size_t k = 0; k < order.size(); ++k) {
-      order[k] = k;
+    for (std::size_t k = 0; k < neuron.size(); ++k) {
       if (neuron[k] < 0 || static_cast<std::size_t>(neuron[k]) >= pop.size)
         throw Error(file_, fmt::format("{}: {}/spike_neuron[{}]", field, *ref, k), fmt::format("a neuron index in [0, {})", pop.size), fmt::format("{}", neuron[k]));
       if (step[k] < 0 || step[k] >= steps_())
         throw Error(file_, fmt::format("{}: {}/spike_step[{}]", field, *ref, k), fmt::format("a step in [0, {})", steps_()), fmt::format("{}", step[k]));
     }
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-      return step[a] != step[b] ? step[a] < step[b] : neuron[a] < neuron[b];
-    });
-    sim::SpikeTrains trains;
-    for (std::size_t k : order) {
-      trains.neuron.push_back(static_cast<std::uint32_t>(neuron[k]));
-      trains.step.push_back(step[k]);
-    }
     pop.kind = sim::PopulationKind::Input;
-    pop.fixed_spikes = std::move(trains);
+    pop.fixed_spikes = sim::sorted_spike_trains(neuron, step);
     return pop;
   }
 

@@ -14,6 +14,7 @@
 #include "sim/error.hpp"
 #include "sim/hdf5/hdf5.hpp"
 #include "tests/support/registries.hpp"
+#include "tests/support/simulate.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace snnsim;
@@ -24,18 +25,7 @@ models::ImportedNetwork load(const std::filesystem::path& path) {
   return models::ExperimentImporter().load(path, test::registries().neurons);
 }
 
-sim::TrialRecord simulate(const models::ImportedNetwork& n, int threads) {
-  sim::BackendOptions options;
-  options.settings["threads"] = std::to_string(threads);
-  const auto compiled = test::registries().backends.get("cpu_event", "test", "backend").compile(*n.network, options);
-  const auto ws = compiled->make_workspace();
-  sim::RecordOptions record_options;
-  record_options.raster = true;
-  sim::TrialRecord record;
-  record.reset(*n.network, record_options);
-  compiled->run_trial(*ws, n.stimulus, record_options, record);
-  return record;
-}
+sim::TrialRecord simulate(const models::ImportedNetwork& n, int threads) { return test::simulate_one_trial(n, threads); }
 
 std::string error_of(const test::TempDir& dir, const std::string& name, const std::string& toml) {
   try {
