@@ -2,8 +2,11 @@
 #include "hw_backends/cpu_event/fan_out.hpp"
 
 // Clones per ISA where the compiler supports function multi-versioning (x86-64 GCC/Clang).
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-// GCC's unroll-and-jam would interleave events, spill the accumulator block and go scalar.
+#if defined(__x86_64__) && defined(__clang__)
+#define SNNSIM_MULTIVERSION __attribute__((target_clones("avx512f", "avx2", "default")))
+#elif defined(__x86_64__) && defined(__GNUC__)
+// GCC's unroll-and-jam would interleave events, spill the accumulator block and go scalar
+// (clang has no such pass and no optimize attribute).
 #define SNNSIM_MULTIVERSION \
   __attribute__((target_clones("avx512f", "avx2", "default"), optimize("no-loop-unroll-and-jam")))
 #else
