@@ -13,6 +13,8 @@ set -euo pipefail
 seconds="${1:?usage: run_all.sh SECONDS [BUILD_DIR]}"
 src="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${2:-$src/build-fuzz}"
+mkdir -p "$build"
+build="$(cd "$build" && pwd)"  # absolute: the targets run inside the findings folder
 # The targets that must run clean (CI runs these) and the raw-byte HDF5 ones (local runs).
 clean=(fuzz_idx fuzz_lmuformer_struct fuzz_nir_struct fuzz_brian2_struct fuzz_experiment fuzz_run_report fuzz_toml)
 raw=(fuzz_lmuformer_raw fuzz_nir_raw fuzz_brian2_raw)
