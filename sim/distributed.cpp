@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // What both Communicator implementations share: reading the launch environment, and agreeing on
-// failures through the implementation's own broadcast and lowest_failing.
+// failures through the implementation's own broadcast_from and failing.
 #include "sim/distributed.hpp"
 
 #include <charconv>
@@ -59,7 +59,8 @@ Communicator::Outcome Communicator::capture(const std::function<void()>& phase) 
 }
 
 void Communicator::agree(const Outcome& mine) const {
-  const int failing = lowest_failing(mine.status != 0);
+  const Failing who = failing(mine.status != 0);
+  const int failing = who.lowest;
   if (failing == size_) return;
   // The failing rank's status and message, to everyone, as one text "<status> <message>".
   std::string text = rank_ == failing ? fmt::format("{} {}", mine.status, mine.message) : std::string();
@@ -67,7 +68,8 @@ void Communicator::agree(const Outcome& mine) const {
   const std::size_t space = text.find(' ');
   const int status = std::stoi(text.substr(0, space));
   std::string message = text.substr(space + 1);
-  if (size_ > 1) message = fmt::format("rank {} of {}: {}", failing, size_, message);
+  // Name the rank when it matters: not when every rank failed alike (a bad option, a missing file).
+  if (!who.all) message = fmt::format("rank {} of {}: {}", failing, size_, message);
   throw Failure(status, message);
 }
 

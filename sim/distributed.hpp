@@ -71,7 +71,7 @@ class Communicator {
 
   /// Runs `phase` on every rank and agrees on its outcome (a collective: every rank must call).
   /// When it throws on any rank, every rank throws the same Failure: the lowest failing rank's
-  /// message ("rank R of N: " first when N > 1) and status (2 for snnsim::Error and Failure(2),
+  /// message ("rank R of N: " first when some ranks succeeded) and status (2 for snnsim::Error and Failure(2),
   /// 3 for any other exception).
   template <class F>
   auto all_or_none(F&& phase) const -> std::invoke_result_t<F&> {
@@ -116,8 +116,12 @@ class Communicator {
   void agree(const Outcome& mine) const;
   /// Rank `from`'s `text` on every rank.
   void broadcast_from(int from, std::string& text) const;
-  /// The lowest rank whose `failed` is true (size() when none), on every rank.
-  int lowest_failing(bool failed) const;
+  struct Failing {
+    int lowest = 0;    ///< the lowest rank whose `failed` is true, size() when none
+    bool all = false;  ///< every rank failed (e.g. the same bad option everywhere)
+  };
+  /// Which ranks failed, on every rank (one MPI_Allreduce).
+  Failing failing(bool failed) const;
 
   int rank_ = 0, size_ = 1;
   bool uses_mpi_ = false;

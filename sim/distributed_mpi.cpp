@@ -139,12 +139,14 @@ void Communicator::broadcast_from(int from, std::string& text) const {
   MPI_Bcast(text.data(), n, MPI_CHAR, from, MPI_COMM_WORLD);
 }
 
-int Communicator::lowest_failing(bool failed) const {
-  if (!uses_mpi_ || size_ == 1) return failed ? 0 : size_;
-  const int mine = failed ? rank_ : size_;
-  int lowest = size_;
-  MPI_Allreduce(&mine, &lowest, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-  return lowest;
+Communicator::Failing Communicator::failing(bool failed) const {
+  if (!uses_mpi_ || size_ == 1) return {failed ? 0 : size_, failed};
+  // Minimum of (rank if failed else size) and of (1 if failed else 0): the lowest failing rank,
+  // and 1 exactly when every rank failed.
+  const int mine[2] = {failed ? rank_ : size_, failed ? 1 : 0};
+  int min[2] = {size_, 0};
+  MPI_Allreduce(mine, min, 2, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  return {min[0], min[1] == 1};
 }
 
 }  // namespace snnsim::sim

@@ -42,6 +42,6 @@ double Communicator::wtime() const {
 
 void Communicator::abort(int status) const { std::exit(status); }
 void Communicator::broadcast_from(int, std::string&) const {}
-int Communicator::lowest_failing(bool failed) const { return failed ? 0 : 1; }
+Communicator::Failing Communicator::failing(bool failed) const { return {failed ? 0 : 1, failed}; }
 
 }  // namespace snnsim::sim
