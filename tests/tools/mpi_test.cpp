@@ -103,11 +103,13 @@ NetworkRun run_network(const TempDir& dir, const std::string& net, int ranks, in
   return {without_lines(r.out, {"time", "mpi", "backend", "spikes "}), slurp(csv), network_results(json)};
 }
 
-/// Single process (2 threads) against mpirun -np 1 (2 threads), -np 2 and -np 4 (1 thread each).
-void check_network_identical(const std::string& net, std::int64_t expected_spikes) {
+/// Single process (2 threads) against mpirun -np 1 (2 threads), -np 2 and -np 4 (1 thread each),
+/// or the given (ranks, threads) runs.
+void check_network_identical(const std::string& net, std::int64_t expected_spikes,
+                             std::initializer_list<std::pair<int, int>> runs = {{1, 2}, {2, 1}, {4, 1}}) {
   const TempDir dir("mpi-net");
   const NetworkRun alone = run_network(dir, net, 0, 2);
-  for (const auto& [ranks, threads] : {std::pair{1, 2}, std::pair{2, 1}, std::pair{4, 1}}) {
+  for (const auto& [ranks, threads] : runs) {
     CAPTURE(ranks);
     const NetworkRun distributed = run_network(dir, net, ranks, threads);
     CHECK(distributed.spikes == alone.spikes);
@@ -129,6 +131,12 @@ TEST_CASE("feed-forward chain over 1, 2 and 4 ranks: the single-process spike fi
   // ff is built to be sensitive to the order of additions in its deep layers: the strict check.
   // 159,853 spikes: the single-process count (20,012 Poisson input spikes, then L1..L4), pinned.
   check_network_identical(brian2("ff.h5"), 159853);
+}
+
+TEST_CASE("TOML chain with delays of 10, 5 and 1 steps over 3 ranks (an exchange every step): the same spikes") {
+  // 27,753 spikes: the single-process count, pinned; 3 ranks split 610 neurons unevenly.
+  check_network_identical(std::string(SNNSIM_SOURCE_DIR) + "/models/experiment/examples/poisson_chain.toml", 27753,
+                          {{3, 1}});
 }
 
 TEST_CASE("LMUFormer over 2 and 4 ranks (203 images: uneven blocks): the single-process report, byte for byte") {
