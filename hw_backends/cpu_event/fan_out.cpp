@@ -24,9 +24,6 @@ namespace snnsim::hw_backends {
 
 namespace {
 
-constexpr std::size_t kPrefetchEvents = 2;
-constexpr std::size_t kCacheLine = 64;
-
 /// Targets [o, o + Block) of every event, in event order, with the block held in registers.
 template <std::size_t Block, class Real, bool Scaled>
 [[gnu::always_inline]] inline void accumulate_block(Real* __restrict buf, const Real* __restrict rows,
@@ -35,11 +32,6 @@ template <std::size_t Block, class Real, bool Scaled>
   Real acc[Block];
   for (std::size_t j = 0; j < Block; ++j) acc[j] = buf[o + j];
   for (std::size_t e = 0; e < count; ++e) {
-    // The rows of later events are at unpredictable places (mostly in L2): ask for them early.
-    if (e + kPrefetchEvents < count) {
-      const char* ahead = reinterpret_cast<const char*>(rows + events[e + kPrefetchEvents] * stride + o);
-      for (std::size_t b = 0; b < Block * sizeof(Real); b += kCacheLine) __builtin_prefetch(ahead + b);
-    }
     const Real* __restrict row = rows + events[e] * stride + o;
     if constexpr (Scaled) {
       const Real v = x[events[e]];
