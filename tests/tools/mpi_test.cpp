@@ -167,6 +167,19 @@ TEST_CASE("LMUFormer over 2 and 4 ranks (203 images: uneven blocks): the single-
   CHECK(j.at("accuracy").at("images").get<int>() == 203);
 }
 
+TEST_CASE("LMUFormer with more ranks than images (3 images, 4 ranks): the single-process report") {
+  const TempDir dir("mpi-lmu-few");
+  auto run = [&](int ranks) {
+    const fs::path json = dir / fmt::format("r{}.json", ranks);
+    const CliResult r = run_snnsim(ranks, fmt::format("run --first 3 --threads 1 --per-sample --json {}", json.string()));
+    REQUIRE_MESSAGE(r.status == 0, r.err);
+    return lmuformer_results(json);
+  };
+  const std::string alone = run(0);
+  CHECK(run(4) == alone);
+  CHECK(nlohmann::json::parse(alone).at("per_image").size() == 3);
+}
+
 TEST_CASE("bench --network under mpirun: per-rank compute, communication and waiting, every 11 steps") {
   const TempDir dir("mpi-bench");
   const fs::path json = dir / "bench.json";

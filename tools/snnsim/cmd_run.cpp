@@ -101,6 +101,10 @@ void expect_same_inputs(const sim::Communicator& comm, const RunArgs& args, cons
 void reduce_to_root(const sim::Communicator& comm, sim::RunTotals& totals, report::RunCollector& collector,
                     std::vector<SampleResult>& samples, sim::Block mine, std::size_t classes) {
   if (!comm.uses_mpi()) return;
+  // A rank without images (more ranks than images) has empty counters: give it zeros of the
+  // same shape, every rank must contribute the same number of integers.
+  const sim::Network& net = collector.network();
+  if (totals.counters.steps() == 0) totals.counters = sim::OpCounters(net.population_count(), net.projection_count(), net.steps());
   std::vector<std::int64_t> sums(totals.spike_counts.begin(), totals.spike_counts.end());
   sums.push_back(static_cast<std::int64_t>(totals.trials));
   totals.counters.append_flat(sums);
