@@ -109,9 +109,10 @@ void check_network_identical(const std::string& net, std::int64_t expected_spike
                              std::initializer_list<std::pair<int, int>> runs = {{1, 2}, {2, 1}, {4, 1}}) {
   const TempDir dir("mpi-net");
   const NetworkRun alone = run_network(dir, net, 0, 2);
-  for (const auto& [ranks, threads] : runs) {
+  for (const std::pair<int, int>& run : runs) {
+    const int ranks = run.first;
     CAPTURE(ranks);
-    const NetworkRun distributed = run_network(dir, net, ranks, threads);
+    const NetworkRun distributed = run_network(dir, net, ranks, run.second);
     CHECK(distributed.spikes == alone.spikes);
     CHECK(distributed.results == alone.results);
     CHECK(distributed.stdout_text == alone.stdout_text);

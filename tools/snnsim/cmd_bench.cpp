@@ -39,15 +39,13 @@ double peak_rss_mib() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
 }
 
-/// What each rank measured, per run (means over the runs), gathered to rank 0.
-struct RankTimes {
-  static constexpr std::size_t kFields = 6;
-  static std::vector<double> pack(const hw_backends::ExchangeTimes& t, int runs) {
-    const double r = runs;
-    return {t.compute / r, t.communication / r, t.waiting / r, static_cast<double>(t.exchanges) / r,
-            static_cast<double>(t.spikes_sent) / r, static_cast<double>(t.spikes_received) / r};
-  }
-};
+/// What this rank measured, per run (means over the runs), to gather on rank 0: compute,
+/// communication and waiting seconds, exchanges, spikes sent and received.
+std::vector<double> rank_times(const hw_backends::ExchangeTimes& t, int runs) {
+  const double r = runs;
+  return {t.compute / r, t.communication / r, t.waiting / r, static_cast<double>(t.exchanges) / r,
+          static_cast<double>(t.spikes_sent) / r, static_cast<double>(t.spikes_received) / r};
+}
 
 int bench(const BenchArgs& args, const Registries& registries, const sim::Communicator& comm) {
   struct Prepared {
@@ -103,7 +101,7 @@ int bench(const BenchArgs& args, const Registries& registries, const sim::Commun
     spikes = 0;
     for (sim::PopulationId p = 0; p < net.population_count(); ++p) spikes += record.total_spikes(p);
   }
-  const std::vector<std::vector<double>> ranks = comm.gather(RankTimes::pack(times, args.runs));
+  const std::vector<std::vector<double>> ranks = comm.gather(rank_times(times, args.runs));
   const double rss = peak_rss_mib();
   const std::vector<std::vector<double>> rss_of = comm.gather(std::vector<double>{rss});
   return comm.all_or_none([&] {
