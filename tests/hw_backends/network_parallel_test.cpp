@@ -4,7 +4,7 @@
 // full rasters, every operation counter) on Brian2's CUBA and feed-forward networks and on a TOML
 // chain with mixed delays (10, 5 and 1 steps: exchanges every step). Several ranks are tested
 // through the binary under mpirun (tests/tools/mpi_test.cpp); this test also runs in the
-// sanitizer build, which has no MPI.
+// sanitizer build, which has no MPI. A network that is not spike-coupled is refused in one line.
 #include <doctest/doctest.h>
 
 #include "hw_backends/distributed/network_parallel.hpp"
@@ -63,4 +63,24 @@ TEST_CASE("network-parallel engine, one rank: a chain with delays of 10, 5 and 1
   const sim::Communicator one(sim::Launch{});
   CHECK(hw_backends::compile_network_parallel(*n.network, one, 1)->describe().at("distributed").at(
             "exchange_every_steps") == 1);
+}
+
+TEST_CASE("network-parallel engine: a network that is not spike-coupled is refused with one line") {
+  sim::Network net("dense", 10, sim::Precision::F32);
+  sim::Population in;
+  in.name = "in";
+  in.size = 3;
+  in.kind = sim::PopulationKind::Input;
+  sim::Population lif;
+  lif.name = "lif";
+  lif.size = 2;
+  lif.kind = sim::PopulationKind::Spiking;
+  lif.neuron_model = "lif";
+  lif.dynamics = test::registries().neurons.get("lif", "t", "m").instantiate({}, {}, 2, "t", "lif");
+  const sim::PopulationId a = net.add_population(std::move(in)), b = net.add_population(std::move(lif));
+  net.connect(a, b, {"fc", 0, sim::Conv1d{2, 3, 1, 0, std::vector<double>(6, 0.5), {}}});
+  const sim::Communicator one(sim::Launch{});
+  CHECK(test::error_of([&] { hw_backends::compile_network_parallel(net, one, 1); }) ==
+        "dense: projection fc: expected sparse synapses with a delay of at least one step, to run over MPI, got a "
+        "dense or identity projection");
 }
