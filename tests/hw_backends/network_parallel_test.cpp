@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The network-parallel engine (hw_backends/distributed) in one process: with the one-rank
-// communicator and 1, 2 or 3 threads it must record exactly what cpu_event records (spike counts,
+// communicator and 1 or 3 threads it must record exactly what cpu_event records (spike counts,
 // full rasters, every operation counter) on Brian2's CUBA and feed-forward networks and on a TOML
 // chain with mixed delays (10, 5 and 1 steps: exchanges every step). Several ranks are tested
 // through the binary under mpirun (tests/tools/mpi_test.cpp); this test also runs in the
@@ -26,7 +26,7 @@ void check_same_as_cpu_event(const models::ImportedNetwork& n, std::int64_t expe
   std::int64_t spikes = 0;
   for (sim::PopulationId p = 0; p < n.network->population_count(); ++p) spikes += reference.total_spikes(p);
   CHECK(spikes == expected_spikes);
-  for (int threads : {1, 2, 3}) {
+  for (int threads : {1, 3}) {  // 3: uneven thread ranges
     CAPTURE(threads);
     const auto engine = hw_backends::compile_network_parallel(*n.network, one, threads);
     sim::RecordOptions options;
@@ -47,7 +47,7 @@ std::string peer(const char* name) { return test::shared_dir() + "/peers/brian2/
 
 }  // namespace
 
-TEST_CASE("network-parallel engine, one rank: CUBA and ff exactly as cpu_event, any thread count") {
+TEST_CASE("network-parallel engine, one rank: CUBA and ff exactly as cpu_event, 1 or 3 threads") {
   check_same_as_cpu_event(models::Brian2H5Importer().load(peer("cuba.h5"), test::registries().neurons), 24065);
   check_same_as_cpu_event(models::Brian2H5Importer().load(peer("ff.h5"), test::registries().neurons), 159853);
 }
