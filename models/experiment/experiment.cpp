@@ -163,7 +163,7 @@ class Reader {
     }
     if (const auto* s = n.as_string()) return parse_quantity(s->get(), unit, file_, field);
     if (const auto* i = n.as_integer()) return static_cast<double>(i->get());
-    if (const auto* f = n.as_floating_point()) return f->get();
+    if (const auto* f = n.as_floating_point(); f && std::isfinite(f->get())) return f->get();  // TOML has nan and inf
     throw Error(file_, field, expected_quantity(unit), describe(n));
   }
   double quantity(toml::node_view<toml::node> n, const std::string& unit, const std::string& field, bool required) const {
@@ -468,9 +468,10 @@ double parse_quantity(const std::string& text, const std::string& unit, const st
   std::string rest = text.substr(used);
   rest.erase(0, rest.find_first_not_of(' '));
   rest.erase(rest.find_last_not_of(' ') + 1);
+  if (!std::isfinite(value)) throw Error(source, field, expected_quantity(unit), got);  // "nan", "inf mV"
   if (rest.empty()) return value;  // a plain number: SI
   const auto it = kUnits.find(rest);
-  if (it == kUnits.end() || it->second.first != unit || !std::isfinite(value)) throw Error(source, field, expected_quantity(unit), got);
+  if (it == kUnits.end() || it->second.first != unit) throw Error(source, field, expected_quantity(unit), got);
   return value * it->second.second;
 }
 

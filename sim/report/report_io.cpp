@@ -221,7 +221,7 @@ void check_mapping(const Checker& c, const json& report) {
   const json& d = prov.at("backend_details");
   if (!d.is_object() || !d.contains("mesh") || !d.contains("cores")) return;
   const std::string path = "provenance.backend_details";
-  constexpr std::uint64_t max_index = std::uint64_t{1} << 20, max_tiles = std::uint64_t{1} << 20;
+  constexpr std::uint64_t max_index = std::uint64_t{1} << 20, max_tiles = std::uint64_t{1} << 16;  // ~100 bytes of SVG a tile
   c.optional_count(d, path, "chips", max_index);
   for (const char* key : {"cores_used", "cores_available"}) c.optional_count(d, path, key);
   const json& mesh = c.object(d, path, "mesh");

@@ -57,7 +57,7 @@ TEST_CASE("regression: the fields the report draws with are checked (mesh, core 
   json bad = loihi_report();
   bad["provenance"]["backend_details"]["mesh"]["cores_per_tile"] = 0;
   CHECK(report_error(dir, bad) ==
-        file + details + ".mesh: expected 1 to 1048576 tiles of 1 to 64 cores, got 1 chips x 8 x 4 tiles of 0 cores");
+        file + details + ".mesh: expected 1 to 65536 tiles of 1 to 64 cores, got 1 chips x 8 x 4 tiles of 0 cores");
   bad = loihi_report();
   bad["provenance"]["backend_details"]["cores"][2]["tile_x"] = 1 << 30;
   CHECK(report_error(dir, bad) ==

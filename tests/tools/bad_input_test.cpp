@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Bad input never crashes snnsim: every loader (golden-layout model, IDX, Brian2-layout network,
-// NIR, run report) and every command (run, verify, export, report, bench, list) is fed hand-made
+// Bad input never crashes snnsim: every loader (golden-layout model and its golden data, IDX,
+// Brian2-layout network, NIR, TOML experiment, energy table, Loihi chip file, run report) and every
+// command (run, verify, export, report, bench, bench lmuformer, list) is fed hand-made
 // bad inputs - zero-length, truncated and non-HDF5 files, wrong HDF5 types and shapes, NaN and
 // infinite weights, negative and huge sizes, missing fields, unknown names - and must answer with
 // exactly one line "snnsim: SOURCE: FIELD: expected X, got Y", exit status 2, and no output file.
@@ -226,6 +227,78 @@ TEST_CASE("NIR files: one-line errors with exit status 2") {
        "{nir_negative_shape.nir}: node/nodes/input/shape: expected one positive size (a flat population), got shape [1]"},
       {"run --network {empty.h5}", "{empty.h5}: expected a network file in one of the formats " +
                                        importer_names() + ", got a file none of them reads"},
+  });
+}
+
+TEST_CASE("TOML experiments: one-line errors with exit status 2 (run, bench, export)") {
+  check_cases({
+      {"run --network {exp_not_toml.toml}",
+       "{exp_not_toml.toml}: line 9: expected a TOML file, got Error while parsing array: expected comma or closing ']', "
+       "saw '['"},
+      {"run --network {exp_format.toml}",
+       "{exp_format.toml}: format: expected 'snnsim-experiment-v1', got 'snnsim-experiment-v2'"},
+      {"bench --network {exp_zero_dt.toml}", "{exp_zero_dt.toml}: dt: expected a time step > 0 s, got 0 s"},
+      {"run --network {exp_nan_weight.toml}",
+       "{exp_nan_weight.toml}: projections[0].weight: expected a quantity in V, mV, uV (e.g. \"20 V\"), got nan"},
+      {"run --network {exp_unknown_model.toml}",
+       "{exp_unknown_model.toml}: populations.counter.model: expected one of the neuron models " +
+           snnsim::test::registries().neurons.joined_names() + ", got 'izhikevich'"},
+      {"run --network {exp_negative_size.toml}",
+       "{exp_negative_size.toml}: populations.counter.size: expected a population size in [1, 2^31], got -100"},
+      {"run --network {exp_missing_rate.toml}",
+       "{exp_missing_rate.toml}: populations.input.rate: expected a quantity in Hz, kHz (e.g. \"20 Hz\"), got nothing"},
+      {"export --format nir -o out.nir --network {exp_unknown_target.toml}",
+       "{exp_unknown_target.toml}: projections[1].target: expected one of the populations counter, hidden, input, "
+       "readout, got 'nowhere'"},
+      {"run --network {exp_huge_size.toml}",
+       "{exp_huge_size.toml}: populations.counter.size: expected a population size in [1, 2^31], got 1099511627776"},
+      {"run --network {exp_huge_duration.toml}",
+       "{exp_huge_duration.toml}: duration: expected a whole number (>= 1) of steps of dt = 0.0001 s, got 1e+300 s"},
+      {"bench --network {exp_huge_all_to_all.toml}",
+       "{exp_huge_all_to_all.toml}: projections[2].connect: expected at most 4294967296 bytes (the memory limit; see "
+       "--max-memory), got 160000000000 bytes for the synapses"},
+  });
+}
+
+TEST_CASE("energy tables and Loihi chip files: one-line errors with exit status 2 (run --energy-table, --chip)") {
+  const std::string energy = "run --first 1 --energy-table ";
+  const std::string chip = "run --first 1 --backend loihi --chip ";
+  check_cases({
+      {energy + "{energy_not_toml.toml}",
+       "{energy_not_toml.toml}: line 20: expected valid TOML, got Error while parsing value: could not determine value type"},
+      {energy + "{energy_negative.toml}",
+       "{energy_negative.toml}: energy_pj.mac: expected a non-negative number of picojoules, got -4.6"},
+      {energy + "{energy_unknown.toml}",
+       "{energy_unknown.toml}: energy_pj.spike: expected a non-negative number of picojoules, got nothing (missing)"},
+      {energy + "{energy_string.toml}",
+       "{energy_string.toml}: energy_pj.add: expected a non-negative number of picojoules, got a string"},
+      {energy + "{no_such_file.toml}",
+       "{no_such_file.toml}: expected a readable energy table (TOML), got a file that cannot be opened"},
+      {chip + "{chip_not_toml.toml}",
+       "{chip_not_toml.toml}: line 16: expected valid TOML, got Error while parsing table header: expected ']', saw '\\n'"},
+      {chip + "{chip_weight_bits.toml}",
+       "{chip_weight_bits.toml}: formats.weight_bits: expected at most 8 (Lava's Dense format), got 9"},
+      {chip + "{chip_zero_cores.toml}", "{chip_zero_cores.toml}: limits.cores_per_chip: expected a positive number, got 0"},
+      {chip + "{chip_missing_synop.toml}",
+       "{chip_missing_synop.toml}: energy_pj.synop: expected a positive number, got nothing"},
+      {chip + "loihi3", "--chip: chip: expected loihi1, loihi2 or a readable TOML chip file, got 'loihi3'"},
+  });
+}
+
+TEST_CASE("golden data (verify) and bench lmuformer: one-line errors with exit status 2") {
+  check_cases({
+      {"verify --model {model.h5}", "{model.h5}: /golden/labels: expected a dataset, got nothing"},
+      {"verify --model {golden_no_labels.h5}",
+       "{golden_no_labels.h5}: /golden/labels: expected shape [N] with N >= 1, got shape [0]"},
+      {"verify --model {golden_inputs_shape.h5}",
+       "{golden_inputs_shape.h5}: /golden/inputs: expected shape [2, 28, 28], got shape [2, 3, 4]"},
+      {"bench lmuformer --no-peer --images 1 --runs 1 --model {model_nan.h5}",
+       "{model_nan.h5}: /weights/head.weight: expected finite values, got nan at index 3"},
+      {"bench lmuformer --no-peer --images 2 --runs 1 --data {idx_truncated}",
+       "{idx_truncated}/t10k-images-idx3-ubyte.gz: data: expected 1568 bytes, got 984 bytes"},
+      {"bench lmuformer --no-peer --images 1 --runs 1 --backend nope",
+       "snnsim bench lmuformer: --backend: expected one of the backends " +
+           snnsim::test::registries().backends.joined_names() + ", got 'nope'"},
   });
 }
 

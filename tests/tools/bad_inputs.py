@@ -151,7 +151,6 @@ text_variant(CHIP, "chip_zero_cores.toml", 'cores_per_chip = { value = 128,', 'c
 text_variant(CHIP, "chip_missing_synop.toml", 'synop = { value = 23.6,', 'synop_typo = { value = 23.6,')
 
 # ---- golden data (snnsim verify): a model whose /golden group is empty or damaged -----------------
-variant(model, "golden_none.h5", lambda f: None)
 def golden(labels, inputs_shape):
     def change(f):
         g = f.create_group("golden")

@@ -82,7 +82,13 @@ done
 for f in "$src"/hw_backends/loihi/chips/*.toml; do
   { printf '\1'; cat "$f"; } > "$out/fuzz_toml/chip_$(basename "$f")"
 done
-seed fuzz_experiment "$src"/models/experiment/examples/*.toml
+# The example experiments shrunk (populations of 16, in-degree 4, 10 ms): as shipped they take
+# tens of seconds per execution under the sanitizers (a 4,000-neuron network over 1 s).
+mkdir -p "$out/fuzz_experiment"
+for f in "$src"/models/experiment/examples/*.toml; do
+  sed -e 's/^size = [0-9]\{3,\}$/size = 16/' -e 's/n = [0-9]\{2,\}/n = 4/' -e 's/^duration = .*/duration = "10 ms"/' \
+    "$f" > "$out/fuzz_experiment/$(basename "$f")"
+done
 [ -d "$here/seeds" ] && for d in "$here"/seeds/*/; do seed "$(basename "$d")" "$d"*; done
 rm -rf "$work"
 for d in "$out"/*/; do echo "$(basename "$d"): $(ls "$d" | wc -l) seeds"; done
