@@ -69,10 +69,10 @@ void apply_affine(const PopulationPlan& p, std::span<Real> buf) {
     buf[i] = buf[i] * static_cast<Real>(p.affine_scale[i]) + static_cast<Real>(p.affine_shift[i]);
 }
 
-/// Spikes of an input population at step t from sorted trains, advancing `cursor`.
+/// Appends the spikes of an input population at step t from sorted trains to `out`, advancing
+/// `cursor` (appends: split trials collect a batch of steps in one list).
 inline void spikes_from_trains(const sim::SpikeTrains& trains, sim::TimeStep t, std::size_t& cursor,
                                std::vector<std::uint32_t>& out) {
-  out.clear();
   while (cursor < trains.step.size() && trains.step[cursor] < t) ++cursor;
   while (cursor < trains.step.size() && trains.step[cursor] == t) out.push_back(trains.neuron[cursor++]);
 }
