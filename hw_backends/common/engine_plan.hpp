@@ -77,6 +77,21 @@ inline void spikes_from_trains(const sim::SpikeTrains& trains, sim::TimeStep t, 
   while (cursor < trains.step.size() && trains.step[cursor] == t) out.push_back(trains.neuron[cursor++]);
 }
 
+/// buf[target[k]] += weight[k] for k in [begin, end), in order (one synapse row of a spike).
+template <class Real>
+inline void add_synapses(Real* __restrict buf, const std::uint32_t* __restrict target, const Real* __restrict weight,
+                         std::uint32_t begin, std::uint32_t end) {
+  for (std::uint32_t k = begin; k < end; ++k) buf[target[k]] += weight[k];
+}
+
+/// The same row when every synapse has the same weight (Brian2's CUBA and ff: one weight per
+/// projection): the same additions, a third of the memory traffic (no 8-byte weight per synapse).
+template <class Real>
+inline void add_synapses(Real* __restrict buf, const std::uint32_t* __restrict target, Real weight,
+                         std::uint32_t begin, std::uint32_t end) {
+  for (std::uint32_t k = begin; k < end; ++k) buf[target[k]] += weight;
+}
+
 /// Checks that `stimulus` gives every input population what it needs.
 void check_stimulus(const sim::Network& net, const sim::Stimulus& stimulus);
 

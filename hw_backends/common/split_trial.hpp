@@ -133,33 +133,36 @@ struct NeuronRanges {
 };
 
 /// A Sparse projection's CSR rows cut by target range: the synapses of source i whose targets
-/// thread b owns are [start[i * (T + 1) + b], start[i * (T + 1) + b + 1]).
+/// thread b owns are [begin(i, b), end(i, b)) of `target` and `weight`, in the given order.
+/// Stored thread by thread (all of thread 0's rows, then thread 1's, ...), so that each thread
+/// reads one compact block that its own cache can hold; rows interleaved by thread put half of
+/// every line a thread loads, and of every line its prefetchers fetch, in another thread's part.
 template <class Real>
 struct SplitRows {
-  std::size_t threads = 1;
-  std::vector<std::uint32_t> start, target;
+  std::size_t threads = 1, rows = 0;
+  std::vector<std::uint32_t> start;  ///< [thread][source + 1]: thread b's row i starts at start[b * (rows + 1) + i]
+  std::vector<std::uint32_t> target;
   std::vector<Real> weight;
 
   SplitRows(const std::vector<std::uint32_t>& row_start, const std::vector<std::uint32_t>& syn_target,
             const std::vector<Real>& syn_weight, const NeuronRanges& ranges, int nthreads)
-      : threads(static_cast<std::size_t>(nthreads)) {
-    const std::size_t rows = row_start.size() - 1;
-    start.resize(rows * (threads + 1) + 1);
+      : threads(static_cast<std::size_t>(nthreads)), rows(row_start.size() - 1) {
+    start.resize(threads * (rows + 1));
     target.reserve(syn_target.size());
     weight.reserve(syn_weight.size());
-    for (std::size_t i = 0; i < rows; ++i)
-      for (std::size_t b = 0; b < threads; ++b) {
-        start[i * (threads + 1) + b] = static_cast<std::uint32_t>(target.size());
+    for (std::size_t b = 0; b < threads; ++b)
+      for (std::size_t i = 0; i < rows; ++i) {
+        start[b * (rows + 1) + i] = static_cast<std::uint32_t>(target.size());
         for (std::uint32_t j = row_start[i]; j < row_start[i + 1]; ++j)
           if (syn_target[j] >= ranges.bounds[b] && syn_target[j] < ranges.bounds[b + 1]) {
             target.push_back(syn_target[j]);
             weight.push_back(syn_weight[j]);
           }
-        start[i * (threads + 1) + b + 1] = static_cast<std::uint32_t>(target.size());
+        start[b * (rows + 1) + i + 1] = static_cast<std::uint32_t>(target.size());
       }
   }
-  std::uint32_t begin(std::uint32_t source, int b) const { return start[source * (threads + 1) + static_cast<std::size_t>(b)]; }
-  std::uint32_t end(std::uint32_t source, int b) const { return start[source * (threads + 1) + static_cast<std::size_t>(b) + 1]; }
+  std::uint32_t begin(std::uint32_t source, int b) const { return start[static_cast<std::size_t>(b) * (rows + 1) + source]; }
+  std::uint32_t end(std::uint32_t source, int b) const { return start[static_cast<std::size_t>(b) * (rows + 1) + source + 1]; }
 };
 
 /// What one thread records during a split trial; merged into the TrialRecord afterwards. Only

@@ -43,6 +43,7 @@ struct ProjectionPlan {
   std::vector<Real> bias;    ///< Conv: empty or [out]
   std::vector<std::uint32_t> row_start, syn_target;  ///< Sparse: CSR by source neuron
   std::vector<Real> syn_weight;
+  bool uniform_weight = false;  ///< Sparse: every syn_weight is bitwise syn_weight[0] (delivery reads none)
   sim::TimeStep delay = 0;
 
   const Real* row(std::size_t i, std::size_t k) const { return weight.data() + (i * kernel + k) * out; }
@@ -339,9 +340,12 @@ class TickEngine final : public sim::CompiledNetwork {
     std::int64_t touched = 0;
     for (std::size_t part = 0; part < src.threads; ++part)
       for (std::uint32_t i : src.list(s, part)) {
-        const std::uint32_t end = rows.end(i, b);
-        for (std::uint32_t k = rows.begin(i, b); k < end; ++k) buf[target[k]] += weight[k];
-        touched += end - rows.begin(i, b);
+        const std::uint32_t begin = rows.begin(i, b), end = rows.end(i, b);
+        if (p.uniform_weight)
+          add_synapses(buf, target, p.syn_weight[0], begin, end);
+        else
+          add_synapses(buf, target, weight, begin, end);
+        touched += end - begin;
       }
     if (synops) synops[p.index * static_cast<std::size_t>(plan_.steps) + static_cast<std::size_t>(t)] = touched;
   }
