@@ -241,9 +241,18 @@ class TickEngine final : public sim::CompiledNetwork {
     // whole batch ahead of the slowest before it waits (lead = floor(K / B) >= 2 batches).
     split_batch_ = std::max<sim::TimeStep>(1, min_delay / 2);
     split_lead_ = min_delay / split_batch_;
+    // Neuron populations go whole to threads when their sizes balance within 10 % (ff: two of
+    // its four layers each), else each is cut in line-aligned equal ranges (cuba: one population).
+    std::vector<std::size_t> sizes;
+    for (const PopulationPlan& p : plan_.populations) sizes.push_back(p.kind == sim::PopulationKind::Spiking ? p.size : 0);
+    const std::vector<int> owner = whole_population_owners(sizes, threads, 1.1);
     for (const PopulationPlan& p : plan_.populations)
-      ranges_.push_back(p.kind == sim::PopulationKind::Spiking ? NeuronRanges::even(p.size, threads, sim::kCacheLine / sizeof(Real))
-                                                               : NeuronRanges::first_only(p.size, threads));
+      if (p.kind != sim::PopulationKind::Spiking)
+        ranges_.push_back(NeuronRanges::first_only(p.size, threads));
+      else if (!owner.empty())
+        ranges_.push_back(NeuronRanges::only(p.size, threads, owner[p.id]));
+      else
+        ranges_.push_back(NeuronRanges::even(p.size, threads, sim::kCacheLine / sizeof(Real)));
     for (const ProjectionPlan<Real>& p : projections_)
       split_rows_.emplace_back(p.row_start, p.syn_target, p.syn_weight, ranges_[p.target], threads);
   }

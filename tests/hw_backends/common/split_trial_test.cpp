@@ -26,6 +26,20 @@ TEST_CASE("NeuronRanges::even: equal shares, boundaries on whole cache lines whe
   CHECK(NeuronRanges::even(4, 2, 8).bounds == std::vector<std::size_t>{0, 0, 4});
 }
 
+TEST_CASE("whole_population_owners: whole populations when the neuron counts balance within the tolerance") {
+  using hw_backends::whole_population_owners;
+  // ff: four layers of 1,000 (and a spike source, 0: not shared) over 2 threads: 2,000 each.
+  CHECK(whole_population_owners({1000, 1000, 1000, 1000, 0}, 2, 1.1) == std::vector<int>{0, 1, 0, 1, 0});
+  // Longest first to the least loaded: 3,000 | 1,000 + 1,000 + 800 = 2,800 (3,000 <= 1.1 x 2,900).
+  CHECK(whole_population_owners({1000, 3000, 800, 1000}, 2, 1.1) == std::vector<int>{1, 0, 1, 1});
+  // Over 3 threads ff's layers load 2,000 | 1,000 | 1,000: 1.5 x the share, so none.
+  CHECK(whole_population_owners({1000, 1000, 1000, 1000, 0}, 3, 1.1).empty());
+  // cuba: one population cannot be shared whole.
+  CHECK(whole_population_owners({4000}, 2, 1.1).empty());
+  CHECK(NeuronRanges::only(1000, 3, 1).bounds == std::vector<std::size_t>{0, 0, 1000, 1000});
+  CHECK(NeuronRanges::first_only(1000, 2).bounds == std::vector<std::size_t>{0, 1000, 1000});
+}
+
 TEST_CASE("CacheAlignedVector: storage starts on a cache line, so line-aligned ranges share no line") {
   for (std::size_t n : {1u, 7u, 1000u, 4001u}) {
     sim::CacheAlignedVector<double> v(n, 1.5);
