@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
 // The pieces of a split trial (hw_backends/common/split_trial.hpp) against hand-worked cases:
 // line-aligned neuron ranges, cache-line aligned state arrays, and the per-batch spike exchange
-// (which step's spikes a reader sees, across batches and ring slots).
+// (which step's spikes a reader sees, across batches and ring slots); and Sparse delivery with
+// one weight per synapse or one for all, on 1 to 3 threads, against a hand-worked raster.
 #include <doctest/doctest.h>
 
 #include <cstdint>
 #include <vector>
 
 #include "hw_backends/common/split_trial.hpp"
+#include "hw_backends/common/tick_engine.hpp"
 #include "sim/cache_aligned.hpp"
+#include "tests/support/registries.hpp"
 
 using namespace snnsim;
 using hw_backends::NeuronRanges;
@@ -71,4 +74,83 @@ TEST_CASE("SplitSpikes: a reader sees each closed step's spikes of each thread, 
         CHECK(std::vector<std::uint32_t>(seen.begin(), seen.end()) == expected(t - back, b));
       }
   }
+}
+
+namespace {
+
+/// One spike source neuron firing at step 0, a projection (delay 1) of the given weights onto
+/// one `if` neuron (v += input, fires when v > 0.8), 3 steps.
+sim::Network weights_network(const std::vector<double>& weights) {
+  sim::Network net("weights", 3, sim::Precision::F64);
+  sim::Population input;
+  input.name = "input";
+  input.size = 1;
+  input.kind = sim::PopulationKind::Input;
+  sim::SpikeTrains trains;
+  trains.neuron = {0};
+  trains.step = {0};
+  input.fixed_spikes = trains;
+  const sim::PopulationId in = net.add_population(std::move(input));
+  sim::Population pop;
+  pop.name = "pop";
+  pop.size = 1;
+  pop.kind = sim::PopulationKind::Spiking;
+  pop.neuron_model = "if";
+  pop.params = {{"v_threshold", 0.8}, {"v_reset", 0.0}, {"dt", 1e-4}};
+  pop.dynamics = test::registries().neurons.get("if", "test", "model").instantiate(pop.params, {}, 1, "test", "pop");
+  const sim::PopulationId out = net.add_population(std::move(pop));
+  sim::Sparse sparse;
+  for (double w : weights) {
+    sparse.source.push_back(0);
+    sparse.target.push_back(0);
+    sparse.weight.push_back(w);
+  }
+  sparse.delay = 1;
+  sim::Projection proj;
+  proj.name = "in_to_pop";
+  proj.connectivity = std::move(sparse);
+  net.connect(in, out, std::move(proj));
+  return net;
+}
+
+/// The `if` neuron's raster on `threads` threads.
+std::vector<sim::SpikeEvent> if_raster(const std::vector<double>& weights, int threads) {
+  const sim::Network net = weights_network(weights);
+  sim::BackendOptions options;
+  options.settings["threads"] = std::to_string(threads);
+  const auto compiled = test::registries().backends.get("cpu_event", "test", "backend").compile(net, options);
+  const auto ws = compiled->make_workspace();
+  sim::Stimulus stimulus;
+  stimulus.resize(net.population_count());
+  sim::RecordOptions record_options;
+  record_options.raster = true;
+  sim::TrialRecord record;
+  record.reset(net, record_options);
+  compiled->run_trial(*ws, stimulus, record_options, record);
+  return record.raster[1];
+}
+
+}  // namespace
+
+TEST_CASE("Sparse delivery adds every synapse's own weight; one weight for all reads it once (1, 2, 3 threads)") {
+  for (int threads : {1, 2, 3}) {
+    CAPTURE(threads);
+    // 0.3 + 0.6 = 0.9 > 0.8: fires at step 1 (the spike of step 0 arrives before the update of
+    // step 1); 0.6 + 0.1 = 0.7 and 0.1 + 0.6 do not. Reading the first synapse's weight twice
+    // would give 0.6, 1.2, 0.2 (the first two wrong), the second's twice 1.2, 0.2, 1.2 (the last).
+    CHECK(if_raster({0.3, 0.6}, threads) == std::vector<sim::SpikeEvent>{{1, 0}});
+    CHECK(if_raster({0.6, 0.1}, threads).empty());
+    CHECK(if_raster({0.1, 0.6}, threads).empty());
+    CHECK(if_raster({0.3, 0.3}, threads).empty());                                    // uniform: 0.6
+    CHECK(if_raster({0.45, 0.45}, threads) == std::vector<sim::SpikeEvent>{{1, 0}});  // uniform: 0.9
+  }
+}
+
+TEST_CASE("make_projection_plans: uniform_weight only when every weight is bitwise the first") {
+  auto uniform = [](const std::vector<double>& weights) {
+    return hw_backends::make_projection_plans<double>(weights_network(weights)).at(0).uniform_weight;
+  };
+  CHECK(uniform({0.5, 0.5, 0.5}));
+  CHECK_FALSE(uniform({0.5, 0.25}));
+  CHECK_FALSE(uniform({0.0, -0.0}));  // equal under ==, not in every sum (-0 + -0 = -0, -0 + 0 = 0)
 }
