@@ -132,7 +132,7 @@ std::vector<sim::SpikeEvent> if_raster(const std::vector<double>& weights, int t
 
 }  // namespace
 
-TEST_CASE("Sparse delivery adds every synapse's own weight; one weight for all reads it once (1, 2, 3 threads)") {
+TEST_CASE("Sparse delivery adds every synapse's own weight, and one weight for all once per synapse (1, 2, 3 threads)") {
   for (int threads : {1, 2, 3}) {
     CAPTURE(threads);
     // 0.3 + 0.6 = 0.9 > 0.8: fires at step 1 (the spike of step 0 arrives before the update of
