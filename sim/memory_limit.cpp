@@ -55,18 +55,24 @@ void check_memory(std::size_t bytes, const std::string& source, const std::strin
               need + " bytes" + (what.empty() ? "" : " " + std::string(what)));
 }
 
+std::size_t trial_bytes(std::size_t steps, std::size_t populations, std::size_t neurons, std::size_t projections) {
+  const std::size_t per_step =
+      add(mul(populations, sizeof(std::int32_t) + sizeof(OpCounts)), mul(projections, sizeof(OpCounts)));
+  return add(mul(per_step, steps), mul(neurons, neuron_state_bytes));
+}
+
 std::size_t trial_bytes(const Network& net) {
   const std::size_t steps = net.steps() > 0 ? static_cast<std::size_t>(net.steps()) : 0;
-  std::size_t per_step = add(mul(net.population_count(), sizeof(std::int32_t) + sizeof(OpCounts)),
-                             mul(net.projection_count(), sizeof(OpCounts)));
-  std::size_t state = 0;
+  std::size_t neurons = 0, extra_per_step = 0;
   for (PopulationId p = 0; p < net.population_count(); ++p) {
     const Population& pop = net.population(p);
-    state = add(state, mul(pop.size, neuron_state_bytes));
-    if (pop.kind == PopulationKind::Input && pop.graded) per_step = add(per_step, mul(pop.size, sizeof(float)));
+    neurons = add(neurons, pop.size);
+    if (pop.kind == PopulationKind::Input && pop.graded) extra_per_step = add(extra_per_step, mul(pop.size, sizeof(float)));
   }
-  for (const Output& o : net.outputs()) per_step = add(per_step, mul(net.population(o.population).size, sizeof(double)));
-  return add(mul(per_step, steps), state);
+  for (const Output& o : net.outputs()) extra_per_step = add(extra_per_step, mul(net.population(o.population).size, sizeof(double)));
+  return add(trial_bytes(steps, net.population_count(), neurons, net.projection_count()), mul(extra_per_step, steps));
 }
+
+std::size_t saturating_mul(std::size_t a, std::size_t b) { return mul(a, b); }
 
 }  // namespace snnsim::sim

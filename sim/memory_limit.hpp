@@ -34,4 +34,12 @@ void check_memory(std::size_t bytes, const std::string& source, const std::strin
 /// the limit by this measure certainly does not fit.
 std::size_t trial_bytes(const Network& net);
 
+/// The part of trial_bytes known before a network is built (for importers that generate it from
+/// declared sizes): `populations` populations of `neurons` neurons in all and `projections`
+/// projections over `steps` steps.
+std::size_t trial_bytes(std::size_t steps, std::size_t populations, std::size_t neurons, std::size_t projections);
+
+/// a * b, or SIZE_MAX when that overflows: byte counts of declared sizes.
+std::size_t saturating_mul(std::size_t a, std::size_t b);
+
 }  // namespace snnsim::sim

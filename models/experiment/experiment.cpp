@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -13,12 +14,18 @@
 #include "models/experiment/counter_rng.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5/hdf5.hpp"
+#include "sim/memory_limit.hpp"
 
 namespace snnsim::models {
 
 namespace {
 
 constexpr std::string_view kFormat = "snnsim-experiment-v1";
+
+/// Bytes of one synapse in sim::Sparse (source, target, weight): for the memory limit.
+constexpr std::size_t kSynapseBytes = 2 * sizeof(std::uint32_t) + sizeof(double);
+/// Bytes of one spike of a fixed spike train (neuron, step).
+constexpr std::size_t kSpikeBytes = sizeof(std::uint32_t) + sizeof(sim::TimeStep);
 
 /// SI prefixes by unit: the factor to the SI unit.
 const std::map<std::string, std::pair<std::string, double>, std::less<>> kUnits{
@@ -54,7 +61,8 @@ class Reader {
     if (!(dt_ > 0)) throw Error(file_, "dt", "a time step > 0 s", fmt::format("{:g} s", dt_));
     const double duration = quantity(root_["duration"], "s", "duration", true);
     const double steps = std::round(duration / dt_);
-    if (!(steps >= 1) || std::abs(steps * dt_ - duration) > 1e-9 * duration)
+    // Above 2^53 steps would not even convert to an integer exactly (and no trial fits in memory).
+    if (!(steps >= 1 && steps <= 0x1p53) || std::abs(steps * dt_ - duration) > 1e-9 * duration)
       throw Error(file_, "duration", fmt::format("a whole number (>= 1) of steps of dt = {:g} s", dt_), fmt::format("{:g} s", duration));
     ImportedNetwork out;
     out.dt_seconds = dt_;
@@ -65,6 +73,7 @@ class Reader {
                                                  static_cast<sim::TimeStep>(steps), sim::Precision::F64);
     const toml::table* pops = root_["populations"].as_table();
     if (!pops || pops->empty()) throw Error(file_, "populations", "a table of populations", "nothing");
+    check_declared_memory(*pops, static_cast<std::size_t>(steps));
     std::size_t index = 0;
     for (const auto& [name, node] : *pops) {
       const toml::table* t = node.as_table();
@@ -91,10 +100,32 @@ class Reader {
           out.record_spikes.push_back(s->get());
         }
     out.stimulus.resize(out.network->population_count());
+    sim::check_memory(sim::trial_bytes(*out.network), file_, "duration", "to simulate one trial");
     return out;
   }
 
  private:
+  /// The populations' neuron state and one trial's record, from the declared sizes alone: refused
+  /// before any population is generated (a Poisson source draws steps x size numbers).
+  void check_declared_memory(const toml::table& pops, std::size_t steps) const {
+    std::size_t neurons = 0;
+    for (const auto& [name, node] : pops)
+      if (const toml::table* t = node.as_table())
+        neurons += population_size(*t, "populations." + std::string(name.str()));  // each <= 2^31: no overflow
+    sim::check_memory(sim::trial_bytes(0, 0, neurons, 0), file_, "populations", "for the neurons' state");
+    const toml::array* projs = root_["projections"].as_array();
+    sim::check_memory(sim::trial_bytes(steps, pops.size(), neurons, projs ? projs->size() : 0), file_, "duration",
+                      "to simulate one trial");
+  }
+
+  std::size_t population_size(const toml::table& t, const std::string& where) const {
+    const toml::node_view<const toml::node> n(t.get("size"));
+    const auto* i = n.as_integer();
+    if (!i || i->get() < 1 || i->get() > std::int64_t{1} << 31)
+      throw Error(file_, where + ".size", "a population size in [1, 2^31]", describe(n));
+    return static_cast<std::size_t>(i->get());
+  }
+
   // ---- values -------------------------------------------------------------------------------
 
   std::string string_or(const toml::table& t, const char* key, const std::string& fallback, const std::string& field) const {
@@ -160,8 +191,7 @@ class Reader {
                              const sim::Network&) {
     sim::Population pop;
     pop.name = name;
-    pop.size = static_cast<std::size_t>(integer(t["size"], where + ".size", -1, 1));
-    if (!t.contains("size")) throw Error(file_, where + ".size", "an integer >= 1", "nothing");
+    pop.size = population_size(t, where);
     const std::string model = string_or(t, "model", "", where + ".model");
     if (model.empty()) throw Error(file_, where + ".model", "a neuron model, 'poisson' or 'spike_source'", "nothing");
     if (model == "poisson") return poisson(std::move(pop), t, where, index);
@@ -223,6 +253,8 @@ class Reader {
     sim::SpikeTrains trains;
     const double p = rate * dt_;
     const sim::TimeStep steps = steps_();
+    const double expected_spikes = std::ceil(p * static_cast<double>(steps) * static_cast<double>(pop.size));
+    sim::check_memory(saturating_bytes(expected_spikes, kSpikeBytes), file_, where + ".rate", "for the Poisson spike trains");
     for (sim::TimeStep s = 0; s < steps; ++s)
       for (std::uint32_t i = 0; i < pop.size; ++i)
         if (uniform01(seed_, RngStream::poisson, static_cast<std::uint32_t>(index), i, static_cast<std::uint64_t>(s)) < p) {
@@ -307,6 +339,7 @@ class Reader {
     if (auto ref = h5_ref(c)) return connect_arrays(s, *ref, field, src, tgt);
     if (const auto* rule = c.as_string()) {
       if (rule->get() == "all_to_all") {
+        check_synapses(sim::saturating_mul(src.size, tgt.size), field);
         for (std::uint32_t i = 0; i < src.size; ++i)
           for (std::uint32_t j = 0; j < tgt.size; ++j) add(s, i, j);
         return;
@@ -314,6 +347,7 @@ class Reader {
       if (rule->get() == "one_to_one") {
         if (src.size != tgt.size)
           throw Error(file_, field, fmt::format("populations of equal size for one_to_one ({} -> {})", src.size, tgt.size), "'one_to_one'");
+        check_synapses(src.size, field);
         for (std::uint32_t i = 0; i < src.size; ++i) add(s, i, i);
         return;
       }
@@ -329,6 +363,8 @@ class Reader {
     if (rule == "fixed_probability") {
       const double p = quantity((*r)["p"], "", field + ".p", true);
       if (!(p >= 0 && p <= 1)) throw Error(file_, field + ".p", "a probability in [0, 1]", fmt::format("{:g}", p));
+      const double expected_synapses = std::ceil(p * static_cast<double>(src.size) * static_cast<double>(tgt.size));
+      sim::check_memory(saturating_bytes(expected_synapses, kSynapseBytes), file_, field, "for the synapses");
       for (std::uint32_t i = 0; i < src.size; ++i)
         for (std::uint32_t j = 0; j < tgt.size; ++j)
           if (!(skip_self && i == j) && uniform01(seed_, RngStream::connectivity, stream, i, j) < p) add(s, i, j);
@@ -339,6 +375,7 @@ class Reader {
       const std::size_t candidates = src.size - (skip_self ? 1 : 0);
       if (n < 0 || static_cast<std::size_t>(n) > candidates)
         throw Error(file_, field + ".n", fmt::format("an in-degree in [0, {}]", candidates), describe((*r)["n"]));
+      check_synapses(sim::saturating_mul(static_cast<std::size_t>(n), tgt.size), field);
       std::vector<std::vector<std::uint32_t>> sources_of(tgt.size);
       for (std::uint32_t j = 0; j < tgt.size; ++j) {
         std::set<std::uint32_t> chosen;
@@ -357,6 +394,17 @@ class Reader {
       return;
     }
     throw Error(file_, field + ".rule", "'fixed_probability' or 'fixed_indegree'", rule.empty() ? "nothing" : "'" + rule + "'");
+  }
+
+  void check_synapses(std::size_t count, const std::string& field) const {
+    sim::check_memory(sim::saturating_mul(count, kSynapseBytes), file_, field, "for the synapses");
+  }
+
+  /// `count` (a whole number as a double) times `each` bytes, saturating.
+  static std::size_t saturating_bytes(double count, std::size_t each) {
+    constexpr double too_many = 0x1p62;
+    return count >= too_many ? std::numeric_limits<std::size_t>::max()
+                             : sim::saturating_mul(static_cast<std::size_t>(count), each);
   }
 
   static void add(sim::Sparse& s, std::uint32_t i, std::uint32_t j) {

@@ -33,6 +33,7 @@ std::string describe(const json& j) {
 class Checker {
  public:
   explicit Checker(std::string source) : source_(std::move(source)) {}
+  const std::string& source() const noexcept { return source_; }
 
   const json& member(const json& parent, const std::string& path, const std::string& key) const {
     const std::string field = path.empty() ? key : path + "." + key;
@@ -58,9 +59,32 @@ class Checker {
     const json& j = member(parent, path, key);
     if (!j.is_number() || j.get<double>() < 0) fail(path, key, "a non-negative number", j);
   }
+  /// A whole number in [0, max]: sizes, counts and indices the renderer converts to integers (a
+  /// float such as 1e300 would not convert).
+  void count(const json& parent, const std::string& path, const std::string& key, std::uint64_t max = kMaxCount) const {
+    const json& j = member(parent, path, key);
+    if (!j.is_number_integer() || (!j.is_number_unsigned() && j.get<std::int64_t>() < 0) || j.get<std::uint64_t>() > max)
+      fail(path, key, fmt::format("a whole number in [0, {}]", max), j);
+  }
+  void integer(const json& parent, const std::string& path, const std::string& key, std::int64_t min, std::int64_t max) const {
+    const json& j = member(parent, path, key);
+    if (!j.is_number_integer() || (j.is_number_unsigned() && j.get<std::uint64_t>() > static_cast<std::uint64_t>(max)) ||
+        (!j.is_number_unsigned() && (j.get<std::int64_t>() < min || j.get<std::int64_t>() > max)))
+      fail(path, key, fmt::format("a whole number in [{}, {}]", min, max), j);
+  }
   void string(const json& parent, const std::string& path, const std::string& key) const {
     const json& j = member(parent, path, key);
     if (!j.is_string()) fail(path, key, "a string", j);
+  }
+  /// Optional members, read by the renderer with a default when absent, must have the right type.
+  void optional_string(const json& parent, const std::string& path, const std::string& key) const {
+    if (parent.contains(key)) string(parent, path, key);
+  }
+  void optional_boolean(const json& parent, const std::string& path, const std::string& key) const {
+    if (parent.contains(key) && !parent.at(key).is_boolean()) fail(path, key, "true or false", parent.at(key));
+  }
+  void optional_count(const json& parent, const std::string& path, const std::string& key, std::uint64_t max = kMaxCount) const {
+    if (parent.contains(key)) count(parent, path, key, max);
   }
   void numbers(const json& parent, const std::string& path, const std::string& key, std::size_t size) const {
     const json& a = array(parent, path, key, size);
@@ -68,6 +92,8 @@ class Checker {
       if (!a[i].is_number()) fail(path, fmt::format("{}[{}]", key, i), "a number", a[i]);
   }
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  static constexpr std::uint64_t kMaxCount = std::uint64_t{1} << 53;  // exact in a double
+  static constexpr std::uint64_t kMaxInt = (std::uint64_t{1} << 31) - 1;
 
   [[noreturn]] void fail(const std::string& path, const std::string& key, const std::string& expected, const json& got) const {
     throw Error(source_, path.empty() ? key : path + "." + key, expected, describe(got));
@@ -90,7 +116,7 @@ void check_populations(const Checker& c, const json& report, std::size_t steps) 
     const json& p = pops[i];
     c.string(p, path, "name");
     c.string(p, path, "kind");
-    c.non_negative(p, path, "size");
+    c.count(p, path, "size");
     for (const char* key : {"totals", "per_image"})
       check_counts(c, p, path, key, {"spikes", "neuron_updates", "state_updates", "acs", "macs", "synops", "adds",
                                      "dense_ops", "executed_ops"});
@@ -144,17 +170,79 @@ void check_rasters(const Checker& c, const json& report) {
   const json& rasters = c.array(report, "", "rasters");
   for (std::size_t i = 0; i < rasters.size(); ++i) {
     const std::string path = fmt::format("rasters[{}]", i);
-    c.non_negative(rasters[i], path, "image");
+    c.count(rasters[i], path, "image");
     const json& layers = c.object(rasters[i], path, "layers");
+    // Every raster has a layer for each spiking population (the report draws them all).
+    for (const json& p : report.at("populations"))
+      if (p.at("kind") == "spiking") c.object(layers, path + ".layers", p.at("name").get<std::string>());
     for (const auto& [name, layer] : layers.items()) {
       const std::string lp = path + ".layers." + name;
-      c.non_negative(layer, lp, "size");
+      c.count(layer, lp, "size");
       const json& spikes = c.array(layer, lp, "spikes");
       for (std::size_t s = 0; s < spikes.size(); ++s)
         if (!spikes[s].is_array() || spikes[s].size() != 2 || !spikes[s][0].is_number_integer() ||
             !spikes[s][1].is_number_integer())
           c.fail(lp, fmt::format("spikes[{}]", s), "a pair [step, neuron] of integers", spikes[s]);
     }
+  }
+}
+
+/// The model summary: what the report's model table shows.
+void check_model(const Checker& c, const json& report) {
+  const json& model = c.object(report, "", "model");
+  c.string(model, "model", "name");
+  c.count(model, "model", "neurons");
+  const json& pops = c.array(model, "model", "populations");
+  for (std::size_t i = 0; i < pops.size(); ++i) {
+    const std::string path = fmt::format("model.populations[{}]", i);
+    for (const char* key : {"name", "kind"}) c.string(pops[i], path, key);
+    c.count(pops[i], path, "size");
+    for (const char* key : {"layer", "neuron_model"}) c.optional_string(pops[i], path, key);
+  }
+  const json& projs = c.array(model, "model", "projections");
+  for (std::size_t i = 0; i < projs.size(); ++i) {
+    const std::string path = fmt::format("model.projections[{}]", i);
+    for (const char* key : {"name", "source", "target", "kind"}) c.string(projs[i], path, key);
+    if (projs[i].contains("synapses")) {
+      c.count(projs[i], path, "synapses");
+      c.count(projs[i], path, "delay");
+    }
+    if (projs[i].contains("first_offset"))
+      c.integer(projs[i], path, "first_offset", -static_cast<std::int64_t>(Checker::kMaxInt), Checker::kMaxInt);
+    c.optional_boolean(projs[i], path, "bias");
+  }
+}
+
+/// A neuromorphic backend's core mapping (provenance.backend_details "mesh" and "cores"), which
+/// the report draws: every tile of every chip and every core, so their numbers are bounded.
+void check_mapping(const Checker& c, const json& report) {
+  const json& prov = report.at("provenance");
+  if (!prov.contains("backend_details")) return;
+  const json& d = prov.at("backend_details");
+  if (!d.is_object() || !d.contains("mesh") || !d.contains("cores")) return;
+  const std::string path = "provenance.backend_details";
+  constexpr std::uint64_t max_index = std::uint64_t{1} << 20, max_tiles = std::uint64_t{1} << 20;
+  c.optional_count(d, path, "chips", max_index);
+  for (const char* key : {"cores_used", "cores_available"}) c.optional_count(d, path, key);
+  const json& mesh = c.object(d, path, "mesh");
+  for (const char* key : {"tiles_x", "tiles_y"}) c.count(mesh, path + ".mesh", key, max_index);
+  c.count(mesh, path + ".mesh", "cores_per_tile", 64);
+  const std::uint64_t chips = d.value("chips", std::uint64_t{1});
+  const std::uint64_t tiles = chips * mesh.at("tiles_x").get<std::uint64_t>() * mesh.at("tiles_y").get<std::uint64_t>();
+  if (mesh.at("cores_per_tile").get<std::uint64_t>() == 0 || tiles == 0 || tiles > max_tiles)
+    throw Error(c.source(), path + ".mesh", fmt::format("1 to {} tiles of 1 to 64 cores", max_tiles),
+                fmt::format("{} chips x {} x {} tiles of {} cores", chips, mesh.at("tiles_x").dump(), mesh.at("tiles_y").dump(),
+                            mesh.at("cores_per_tile").dump()));
+  const json& cores = c.array(d, path, "cores");
+  for (std::size_t i = 0; i < cores.size(); ++i) {
+    const std::string cp = fmt::format("{}.cores[{}]", path, i);
+    c.string(cores[i], cp, "layer");
+    c.count(cores[i], cp, "slot", max_index);  // drawn at slot % cores_per_tile
+    c.count(cores[i], cp, "tile_x", mesh.at("tiles_x").get<std::uint64_t>() - 1);
+    c.count(cores[i], cp, "tile_y", mesh.at("tiles_y").get<std::uint64_t>() - 1);
+    c.optional_count(cores[i], cp, "chip", chips - 1);
+    c.count(cores[i], cp, "core", Checker::kMaxInt);
+    for (const char* key : {"first", "count"}) c.count(cores[i], cp, key);
   }
 }
 
@@ -167,17 +255,18 @@ void validate_run_report(const json& report, const std::string& source) {
   if (format != kRunFormat) throw Error(source, "format", fmt::format("\"{}\"", kRunFormat), describe(format));
   const json& prov = c.object(report, "", "provenance");
   for (const char* key : {"snnsim_version", "backend", "data", "command", "created_utc"}) c.string(prov, "provenance", key);
-  c.non_negative(prov, "provenance", "threads");
+  c.count(prov, "provenance", "threads", Checker::kMaxInt);
   const json& model_file = c.object(prov, "provenance", "model");
   c.string(model_file, "provenance.model", "path");
   c.string(model_file, "provenance.model", "sha256");
-  const json& model = c.object(report, "", "model");
-  c.string(model, "model", "name");
-  c.non_negative(model, "model", "neurons");
-  c.array(model, "model", "populations");
-  c.array(model, "model", "projections");
-  c.non_negative(report, "", "images");
-  c.non_negative(report, "", "steps");
+  check_model(c, report);
+  check_mapping(c, report);
+  c.count(report, "", "images");
+  c.count(report, "", "steps");
+  if (report.contains("accuracy") && report.at("accuracy").is_object()) {
+    c.number(report.at("accuracy"), "accuracy", "accuracy");
+    c.count(report.at("accuracy"), "accuracy", "correct");
+  }
   const std::size_t steps = report.at("steps").get<std::size_t>();
   const json& summary = c.object(report, "", "summary");
   for (const char* key : {"totals", "per_image"})
@@ -185,6 +274,7 @@ void validate_run_report(const json& report, const std::string& source) {
                                               "executed_ops", "dense_synops", "dense_adds"});
   for (const char* key : {"firing_rate", "activation_sparsity", "silent_fraction", "effective_fraction"})
     c.non_negative(summary, "summary", key);
+  c.count(summary, "summary", "silent_neurons");
   const json& per_step = c.object(summary, "summary", "per_step");
   for (const char* key : {"firing_rate", "activation_sparsity", "synops", "dense_ops"})
     c.numbers(per_step, "summary.per_step", key, steps);

@@ -143,7 +143,9 @@ TEST_CASE("cpu_event counts spikes, ACs, MACs, adds, neuron updates and dense op
     const sim::OpCounters& c = counters[i];
     // Spikes per layer per step: the golden counts (all 256 images, the fragile ones too: this
     // float32 order reproduces them).
-    for (const auto& [layer, spikes] : golden().spikes) {
+    for (const auto& layer_spikes : golden().spikes) {  // no structured binding: clang 14 cannot capture one
+      const std::string& layer = layer_spikes.first;
+      const auto& spikes = layer_spikes.second;
       CAPTURE(layer);
       const sim::PopulationId p = *net.find(layer);
       for (std::size_t t = 0; t < T; ++t) REQUIRE(c.population(p, static_cast<sim::TimeStep>(t)).spikes == spikes[i * T + t]);

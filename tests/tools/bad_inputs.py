@@ -116,3 +116,47 @@ open(os.path.join(out, "empty.h5"), "wb").close()
 open(os.path.join(out, "text.h5"), "w").write("this is not an HDF5 file\n")
 with open(model, "rb") as f:
     open(os.path.join(out, "truncated.h5"), "wb").write(f.read(2048))
+
+# ---- text files: TOML experiments, energy tables, Loihi chip files -------------------------------
+src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+
+
+def text_variant(good, name, old, new):
+    text = open(os.path.join(src, good)).read()
+    assert old in text, (good, old)
+    open(os.path.join(out, name), "w").write(text.replace(old, new, 1))
+
+
+EXP = "models/experiment/examples/poisson_chain.toml"
+text_variant(EXP, "exp_not_toml.toml", 'seed = 7', 'seed = [7')
+text_variant(EXP, "exp_format.toml", '"snnsim-experiment-v1"', '"snnsim-experiment-v2"')
+text_variant(EXP, "exp_zero_dt.toml", 'dt = "0.1 ms"', 'dt = "0 ms"')
+text_variant(EXP, "exp_nan_weight.toml", 'weight = "2 mV"', 'weight = nan')
+text_variant(EXP, "exp_unknown_model.toml", 'model = "if"', 'model = "izhikevich"')
+text_variant(EXP, "exp_negative_size.toml", 'size = 100\n', 'size = -100\n')
+text_variant(EXP, "exp_missing_rate.toml", 'rate = "20 Hz"\n', '')
+text_variant(EXP, "exp_unknown_target.toml", 'target = "counter"', 'target = "nowhere"')
+text_variant(EXP, "exp_huge_size.toml", 'size = 100\n', 'size = 1099511627776\n')
+text_variant(EXP, "exp_huge_duration.toml", 'duration = "0.5 s"', 'duration = "1e300 s"')
+text_variant(EXP, "exp_huge_all_to_all.toml", 'size = 10\n', 'size = 100000000\n')
+ENERGY = "sim/energy_tables/horowitz_45nm.toml"
+text_variant(ENERGY, "energy_not_toml.toml", 'ac = 0.9 ', 'ac = = 0.9 ')
+text_variant(ENERGY, "energy_negative.toml", 'mac = 4.6 ', 'mac = -4.6 ')
+text_variant(ENERGY, "energy_unknown.toml", 'spike = 0.0', 'flops = 0.0')
+text_variant(ENERGY, "energy_string.toml", 'add = 0.9 ', 'add = "cheap" ')
+CHIP = "hw_backends/loihi/chips/loihi2.toml"
+text_variant(CHIP, "chip_not_toml.toml", '[limits]', '[limits')
+text_variant(CHIP, "chip_weight_bits.toml", 'weight_bits = { value = 8,', 'weight_bits = { value = 9,')
+text_variant(CHIP, "chip_zero_cores.toml", 'cores_per_chip = { value = 128,', 'cores_per_chip = { value = 0,')
+text_variant(CHIP, "chip_missing_synop.toml", 'synop = { value = 23.6,', 'synop_typo = { value = 23.6,')
+
+# ---- golden data (snnsim verify): a model whose /golden group is empty or damaged -----------------
+variant(model, "golden_none.h5", lambda f: None)
+def golden(labels, inputs_shape):
+    def change(f):
+        g = f.create_group("golden")
+        g["labels"] = np.array(labels, np.int64)
+        g["inputs"] = np.zeros(inputs_shape, np.float32)
+    return change
+variant(model, "golden_no_labels.h5", golden(np.zeros(0, np.int64), (0, 1, 1)))
+variant(model, "golden_inputs_shape.h5", golden([1, 2], (2, 3, 4)))

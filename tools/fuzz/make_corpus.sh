@@ -73,6 +73,8 @@ snnsim="${SNNSIM:-$build/tools/snnsim}"  # any build of snnsim (CI: the Release 
 if [ -x "$snnsim" ] && [ -d /usr/share/datasets/fashion-mnist ]; then
   "$snnsim" run --first 2 --threads 1 --per-sample --rasters 1 \
     --json "$out/fuzz_run_report/run2.json" >/dev/null
+  # A neuromorphic backend's report also carries its core mapping (the mesh picture).
+  "$snnsim" run --first 1 --threads 1 --backend loihi --json "$out/fuzz_run_report/run1_loihi.json" >/dev/null
 fi
 for f in "$src"/sim/energy_tables/*.toml; do
   { printf '\0'; cat "$f"; } > "$out/fuzz_toml/energy_$(basename "$f")"
