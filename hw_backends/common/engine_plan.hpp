@@ -84,11 +84,18 @@ void apply_affine(const PopulationPlan& p, std::span<Real> buf) {
 }
 
 /// Appends the spikes of an input population at step t from sorted trains to `out`, advancing
-/// `cursor` (appends: split trials collect a batch of steps in one list).
-inline void spikes_from_trains(const sim::SpikeTrains& trains, sim::TimeStep t, std::size_t& cursor,
-                               std::vector<std::uint32_t>& out) {
+/// `cursor` (split trials collect a batch of steps in one list).
+inline void append_spikes_from_trains(const sim::SpikeTrains& trains, sim::TimeStep t, std::size_t& cursor,
+                                      std::vector<std::uint32_t>& out) {
   while (cursor < trains.step.size() && trains.step[cursor] < t) ++cursor;
   while (cursor < trains.step.size() && trains.step[cursor] == t) out.push_back(trains.neuron[cursor++]);
+}
+
+/// The spikes of an input population at step t from sorted trains, advancing `cursor`.
+inline void spikes_from_trains(const sim::SpikeTrains& trains, sim::TimeStep t, std::size_t& cursor,
+                               std::vector<std::uint32_t>& out) {
+  out.clear();
+  append_spikes_from_trains(trains, t, cursor, out);
 }
 
 /// buf[target[k]] += weight[k] for k in [begin, end), in order (one synapse row of a spike).

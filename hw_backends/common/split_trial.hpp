@@ -192,12 +192,32 @@ struct SplitRows {
   std::uint32_t end(std::uint32_t source, int b) const { return start[static_cast<std::size_t>(b) * (rows + 1) + source + 1]; }
 };
 
-/// What one thread records during a split trial; merged into the TrialRecord afterwards. Only
+/// What one thread records during a split trial; merged into the TrialRecord afterwards (the
+/// distributed engine's per-thread record; TickEngine keeps the leaner SplitThreadRecord).
+struct alignas(64) ThreadRecord {
+  std::vector<std::int32_t> spike_counts;             ///< [population][step]
+  std::vector<std::vector<sim::SpikeEvent>> raster;   ///< [population], sorted by step then neuron
+  sim::OpCounters counters;
+  void reset(std::size_t populations, std::size_t projections, sim::TimeStep steps, const sim::RecordOptions& o) {
+    spike_counts.assign(populations * static_cast<std::size_t>(steps), 0);
+    raster.resize(o.raster ? populations : 0);
+    for (auto& r : raster) r.clear();
+    if (o.counters) {
+      if (counters.steps() != steps || counters.population_count() != populations ||
+          counters.projection_count() != projections)
+        counters = sim::OpCounters(populations, projections, steps);
+      else
+        counters.clear();
+    }
+  }
+};
+
+/// What one thread records during a batched split trial (TickEngine); merged afterwards. Only
 /// what differs between threads is kept: the other counters (neuron updates, dense ops) follow
 /// from the plan. Each thread resets its own record, so the lines it writes every step are in
 /// its own cache, not in the core that cleared them (a full OpCounters per thread, cleared by
 /// the main thread, cost a cross-core miss per projection and population every step).
-struct alignas(64) ThreadRecord {
+struct alignas(64) SplitThreadRecord {
   std::vector<std::int32_t> spike_counts;             ///< [population][step]
   std::vector<std::vector<sim::SpikeEvent>> raster;   ///< [population], sorted by step then neuron
   std::vector<std::int64_t> synops;                   ///< [projection][step]: synaptic events delivered
@@ -217,7 +237,7 @@ struct alignas(64) SpikeBatch {
 };
 
 /// Per population: the spike batches of the last `depth` batches, one per thread.
-struct SplitSpikes {
+struct SpikeBatches {
   sim::TimeStep batch = 1;  ///< steps per batch
   sim::TimeStep depth = 2;  ///< batches kept
   std::size_t threads = 1;
@@ -262,8 +282,34 @@ struct SplitSpikes {
   }
 };
 
+/// One thread's spike list, on its own cache line (threads push concurrently: no false sharing).
+struct alignas(64) SpikeList {
+  std::vector<std::uint32_t> spikes;
+};
+
+/// Per population: the spike lists of the last `depth` steps, one list per thread (the
+/// distributed engine's lists of a rank's block; TickEngine exchanges SpikeBatches).
+struct SplitSpikes {
+  sim::TimeStep depth = 2;
+  std::size_t threads = 1;
+  std::vector<SpikeList> lists;  ///< [slot * threads + thread]
+  /// `history`: steps the readers need; `interval`: steps a thread may run ahead of another.
+  void init(sim::TimeStep history, sim::TimeStep interval, int nthreads) {
+    depth = history + interval;
+    threads = static_cast<std::size_t>(nthreads);
+    lists.assign(static_cast<std::size_t>(depth) * threads, {});
+  }
+  std::vector<std::uint32_t>& list(sim::TimeStep t, int b) {
+    return lists[static_cast<std::size_t>(t % depth) * threads + static_cast<std::size_t>(b)].spikes;
+  }
+  const std::vector<std::uint32_t>& list(sim::TimeStep t, std::size_t b) const {
+    return lists[static_cast<std::size_t>(t % depth) * threads + b].spikes;
+  }
+};
+
 /// Merges per-thread rasters (each sorted by step, thread ranges ascending) into step, neuron order.
-inline void merge_rasters(std::vector<ThreadRecord>& parts, std::size_t population, std::vector<sim::SpikeEvent>& out) {
+template <class Record>
+void merge_rasters(std::vector<Record>& parts, std::size_t population, std::vector<sim::SpikeEvent>& out) {
   std::vector<std::size_t> at(parts.size(), 0);
   for (;;) {
     sim::TimeStep best = -1;

@@ -60,8 +60,8 @@ struct TickWorkspace final : sim::Workspace {
   std::vector<std::size_t> train_cursor;        ///< spike inputs: position in their trains
   std::vector<Real> dense_scratch;              ///< for dense delivery of spike sources
   // Split trials only (threads > 1):
-  std::vector<SplitSpikes> split_spikes;        ///< [population]
-  std::vector<ThreadRecord> thread_records;     ///< [thread]
+  std::vector<SpikeBatches> split_spikes;        ///< [population]
+  std::vector<SplitThreadRecord> thread_records;     ///< [thread]
   std::unique_ptr<StepProgress> progress;
 };
 
@@ -259,7 +259,7 @@ class TickEngine final : public sim::CompiledNetwork {
 
   void run_split_trial(TickWorkspace<Real>& ws, const sim::RecordOptions& options, sim::TrialRecord& record) const {
     const std::size_t npop = plan_.populations.size();
-    for (SplitSpikes& s : ws.split_spikes)
+    for (SpikeBatches& s : ws.split_spikes)
       for (SpikeBatch& x : s.batches) x.spikes.clear();
     ws.progress->reset();
 #ifdef _OPENMP
@@ -268,7 +268,7 @@ class TickEngine final : public sim::CompiledNetwork {
 #else
     for (int b = 0; b < split_threads_; ++b) split_thread_loop(ws, b, options);  // not reached: no split without OpenMP
 #endif
-    for (const ThreadRecord& r : ws.thread_records)
+    for (const SplitThreadRecord& r : ws.thread_records)
       for (std::size_t k = 0; k < r.spike_counts.size(); ++k) record.spike_counts[k] += r.spike_counts[k];
     if (options.counters) add_split_counters(ws, record);
     if (options.raster)
@@ -289,7 +289,7 @@ class TickEngine final : public sim::CompiledNetwork {
     for (const ProjectionPlan<Real>& p : projections_)
       for (sim::TimeStep t = p.delay; t < steps; ++t) {
         std::int64_t events = 0;
-        for (const ThreadRecord& r : ws.thread_records) events += r.synops[p.index * static_cast<std::size_t>(steps) + static_cast<std::size_t>(t)];
+        for (const SplitThreadRecord& r : ws.thread_records) events += r.synops[p.index * static_cast<std::size_t>(steps) + static_cast<std::size_t>(t)];
         sim::OpCounts& c = record.counters.projection(p.index, t);
         c.acs += events;
         c.executed_ops += events;
@@ -301,7 +301,7 @@ class TickEngine final : public sim::CompiledNetwork {
   /// waits only for every thread to have finished batch m - lead (its reads are of steps <=
   /// t - K, all in batches <= m - lead).
   void split_thread_loop(TickWorkspace<Real>& ws, int b, const sim::RecordOptions& options) const {
-    ThreadRecord& rec = ws.thread_records[static_cast<std::size_t>(b)];
+    SplitThreadRecord& rec = ws.thread_records[static_cast<std::size_t>(b)];
     rec.reset(plan_.populations.size(), projections_.size(), plan_.steps, options);
     sim::TimeStep finished_by_all = -1;  // batches every thread has finished, as last seen
     for (sim::TimeStep m = 0; m * split_batch_ < plan_.steps; ++m) {
@@ -313,7 +313,7 @@ class TickEngine final : public sim::CompiledNetwork {
   }
 
   /// Step t of every population, for the neurons of thread b.
-  void split_step(TickWorkspace<Real>& ws, ThreadRecord& rec, int b, sim::TimeStep t,
+  void split_step(TickWorkspace<Real>& ws, SplitThreadRecord& rec, int b, sim::TimeStep t,
                   const sim::RecordOptions& options) const {
     const sim::TimeStep steps = plan_.steps;
     for (sim::PopulationId id : plan_.schedule.order) {
@@ -325,7 +325,7 @@ class TickEngine final : public sim::CompiledNetwork {
         if (lo < hi) ws.neurons[id]->step_range(t, lo, hi, out);
       } else if (lo < hi) {
         const sim::Population& pop = net_->population(id);
-        spikes_from_trains(*pop.fixed_spikes, t, ws.train_cursor[id], out);
+        append_spikes_from_trains(*pop.fixed_spikes, t, ws.train_cursor[id], out);
       }
       const std::span<const std::uint32_t> fired = ws.split_spikes[id].close(t, b);
       rec.spike_counts[id * static_cast<std::size_t>(steps) + static_cast<std::size_t>(t)] =
@@ -345,7 +345,7 @@ class TickEngine final : public sim::CompiledNetwork {
     Real* __restrict buf = ws.neurons[p.target]->port(p.port).data();
     const std::uint32_t* __restrict target = rows.target.data();
     const Real* __restrict weight = rows.weight.data();
-    const SplitSpikes& src = ws.split_spikes[p.source];
+    const SpikeBatches& src = ws.split_spikes[p.source];
     std::int64_t touched = 0;
     for (std::size_t part = 0; part < src.threads; ++part)
       for (std::uint32_t i : src.list(s, part)) {

@@ -15,7 +15,7 @@
 
 using namespace snnsim;
 using hw_backends::NeuronRanges;
-using hw_backends::SplitSpikes;
+using hw_backends::SpikeBatches;
 
 TEST_CASE("NeuronRanges::even: equal shares, boundaries on whole cache lines when a granule is given") {
   // 1000 float64 neurons, 2 threads, 8 per 64-byte line: 500 rounds to 504 (63 lines).
@@ -51,9 +51,9 @@ TEST_CASE("CacheAlignedVector: storage starts on a cache line, so line-aligned r
   }
 }
 
-TEST_CASE("SplitSpikes: a reader sees each closed step's spikes of each thread, across batches and slots") {
+TEST_CASE("SpikeBatches: a reader sees each closed step's spikes of each thread, across batches and slots") {
   // Batches of 3 steps; a reader may lag 2 batches; it reads back 4 steps (history 4).
-  SplitSpikes s;
+  SpikeBatches s;
   s.init(/*history=*/4, /*batch_steps=*/3, /*lead=*/2, /*nthreads=*/2);
   CHECK(s.depth == 2 + 2 + 1);  // lead + ceil(history / batch) + 1
   // Thread b fires neuron 10 * t + b at steps t % 3 != 1, nothing at the others.
