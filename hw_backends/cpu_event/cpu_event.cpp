@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "hw_backends/cpu_event/cpu_event.hpp"
 
-#include <array>
 #include <charconv>
 
 #include "hw_backends/common/tick_engine.hpp"
@@ -24,41 +23,29 @@ struct EventDelivery {
     }
   }
 
-  /// Every tap in one pass over the targets (bias first, then taps ascending, events ascending),
-  /// taken kTapChunk taps at a time: a K = 3 convolution or the 28-tap LMU memory costs one
-  /// kernel call per step rather than one per tap.
   static void conv(const Plan& p, const PopulationPlan& src, const History<Real>& h, sim::TimeStep t,
                    sim::TimeStep steps, Real* buf, sim::OpCounts* c) {
-    constexpr std::size_t kTapChunk = 32;
-    std::array<TapEvents<Real>, kTapChunk> taps;
-    std::size_t used = 0;
-    const Real* bias = p.bias.empty() ? nullptr : p.bias.data();
-    auto flush = [&] {
-      accumulate_taps(buf, bias, taps.data(), used, p.kernel * p.out, p.out);
-      bias = nullptr;
-      used = 0;
-    };
-    std::int64_t events_total = 0, taps_in_range = 0;
+    if (!p.bias.empty()) {
+      add_vector(buf, p.bias.data(), p.out);
+      if (c) c->adds += static_cast<std::int64_t>(p.out);
+      if (c) c->executed_ops += static_cast<std::int64_t>(p.out);
+    }
     for (std::size_t k = 0; k < p.kernel; ++k) {
       const sim::TimeStep s = t + p.first_offset + static_cast<sim::TimeStep>(k);
       if (s < 0 || s >= steps) continue;  // zero padding: nothing to deliver
-      ++taps_in_range;
       const std::span<const std::uint32_t> events = h.events_at(s);
+      if (c) {
+        const auto touched = static_cast<std::int64_t>(events.size() * p.out);
+        (src.graded ? c->macs : c->acs) += touched;
+        c->executed_ops += touched;
+        c->dense_ops += static_cast<std::int64_t>(p.in * p.out);  // what a dense engine does, events or not
+      }
       if (events.empty()) continue;
-      events_total += static_cast<std::int64_t>(events.size());
-      // Row of event i at tap k: weight[(i * kernel + k) * out], i.e. row(0, k) + i * kernel * out.
-      taps[used++] = {p.row(0, k), events.data(), events.size(), src.graded ? h.values_at(s).data() : nullptr};
-      if (used == kTapChunk) flush();
-    }
-    const bool bias_added = !p.bias.empty();
-    if (used > 0 || bias) flush();
-    if (c) {
-      const auto touched = events_total * static_cast<std::int64_t>(p.out);
-      const auto bias_adds = bias_added ? static_cast<std::int64_t>(p.out) : 0;
-      (src.graded ? c->macs : c->acs) += touched;
-      c->adds += bias_adds;
-      c->executed_ops += touched + bias_adds;
-      c->dense_ops += taps_in_range * static_cast<std::int64_t>(p.in * p.out);  // what a dense engine does, events or not
+      // Row of event i at tap k: weight[(i * kernel + k) * out], i.e. base row(0, k), stride kernel * out.
+      if (src.graded)
+        accumulate_scaled_rows(buf, p.row(0, k), p.kernel * p.out, events.data(), h.values_at(s).data(), events.size(), p.out);
+      else
+        accumulate_rows(buf, p.row(0, k), p.kernel * p.out, events.data(), events.size(), p.out);
     }
   }
 

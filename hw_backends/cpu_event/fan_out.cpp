@@ -24,113 +24,107 @@ namespace snnsim::hw_backends {
 
 namespace {
 
-/// One fan-out: the taps of one projection at one step.
-template <class Real>
-struct FanOut {
-  Real* __restrict buf;
-  const Real* __restrict bias;
-  const TapEvents<Real>* taps;
-  std::size_t tap_count, stride, n;
-};
-
-/// Adds the rows of one tap's events to the block acc of targets [o, o + Block).
-template <std::size_t Block, class Real, bool Graded>
-[[gnu::always_inline]] inline void add_tap(Real* __restrict acc, const TapEvents<Real>& tap, std::size_t stride,
-                                           std::size_t o) {
-  const std::uint32_t* __restrict events = tap.events;
-  for (std::size_t e = 0; e < tap.count; ++e) {
-    const Real* __restrict row = tap.rows + events[e] * stride + o;
-    if constexpr (Graded) {
-      const Real v = tap.values[events[e]];
+/// Targets [o, o + Block) of every event, in event order, with the block held in registers.
+template <std::size_t Block, class Real, bool Scaled>
+[[gnu::always_inline]] inline void accumulate_block(Real* __restrict buf, const Real* __restrict rows,
+                                                    std::size_t stride, const std::uint32_t* __restrict events,
+                                                    const Real* __restrict x, std::size_t count, std::size_t o) {
+  Real acc[Block];
+  for (std::size_t j = 0; j < Block; ++j) acc[j] = buf[o + j];
+  for (std::size_t e = 0; e < count; ++e) {
+    const Real* __restrict row = rows + events[e] * stride + o;
+    if constexpr (Scaled) {
+      const Real v = x[events[e]];
       for (std::size_t j = 0; j < Block; ++j) acc[j] += row[j] * v;
     } else {
       for (std::size_t j = 0; j < Block; ++j) acc[j] += row[j];
     }
   }
-}
-
-/// Targets [o, o + Block) of every tap and event, in order, with the block held in registers.
-template <std::size_t Block, class Real>
-[[gnu::always_inline]] inline void accumulate_block(const FanOut<Real>& f, std::size_t o) {
-  Real acc[Block];
-  for (std::size_t j = 0; j < Block; ++j) acc[j] = f.buf[o + j];
-  if (f.bias)
-    for (std::size_t j = 0; j < Block; ++j) acc[j] += f.bias[o + j];
-  for (std::size_t k = 0; k < f.tap_count; ++k) {
-    if (f.taps[k].values)
-      add_tap<Block, Real, true>(acc, f.taps[k], f.stride, o);
-    else
-      add_tap<Block, Real, false>(acc, f.taps[k], f.stride, o);
-  }
-  for (std::size_t j = 0; j < Block; ++j) f.buf[o + j] = acc[j];
+  for (std::size_t j = 0; j < Block; ++j) buf[o + j] = acc[j];
 }
 
 /// Whole blocks of Block targets, then of Block / 2, ... down to MinBlock (one vector register),
 /// then single targets: any target count runs mostly in registers.
-template <std::size_t Block, std::size_t MinBlock, class Real>
-[[gnu::always_inline]] inline void accumulate(const FanOut<Real>& f, std::size_t o) {
-  for (; o + Block <= f.n; o += Block) accumulate_block<Block, Real>(f, o);
+template <std::size_t Block, std::size_t MinBlock, class Real, bool Scaled>
+[[gnu::always_inline]] inline void accumulate(Real* __restrict buf, const Real* __restrict rows, std::size_t stride,
+                                              const std::uint32_t* __restrict events, const Real* __restrict x,
+                                              std::size_t count, std::size_t o, std::size_t n) {
+  for (; o + Block <= n; o += Block) accumulate_block<Block, Real, Scaled>(buf, rows, stride, events, x, count, o);
   if constexpr (Block > MinBlock) {
-    accumulate<Block / 2, MinBlock, Real>(f, o);
+    accumulate<Block / 2, MinBlock, Real, Scaled>(buf, rows, stride, events, x, count, o, n);
   } else {
-    for (; o < f.n; ++o) {
-      Real a = f.buf[o];
-      if (f.bias) a += f.bias[o];
-      for (std::size_t k = 0; k < f.tap_count; ++k) {
-        const TapEvents<Real>& tap = f.taps[k];
-        for (std::size_t e = 0; e < tap.count; ++e) {
-          const Real w = tap.rows[tap.events[e] * f.stride + o];
-          a += tap.values ? w * tap.values[tap.events[e]] : w;
-        }
+    for (; o < n; ++o) {
+      Real a = buf[o];
+      for (std::size_t e = 0; e < count; ++e) {
+        if constexpr (Scaled)
+          a += rows[events[e] * stride + o] * x[events[e]];
+        else
+          a += rows[events[e] * stride + o];
       }
-      f.buf[o] = a;
+      buf[o] = a;
     }
   }
 }
 
 /// The kernel for vector registers of RegisterBytes: blocks of eight registers down to one.
-template <std::size_t RegisterBytes, class Real>
-[[gnu::always_inline]] inline void fan_out_kernel(const FanOut<Real>& f) {
+template <std::size_t RegisterBytes, class Real, bool Scaled>
+[[gnu::always_inline]] inline void fan_out_kernel(Real* buf, const Real* rows, std::size_t stride,
+                                                  const std::uint32_t* events, const Real* x, std::size_t count,
+                                                  std::size_t n) {
   constexpr std::size_t lanes = RegisterBytes / sizeof(Real);
-  accumulate<8 * lanes, lanes, Real>(f, 0);
+  accumulate<8 * lanes, lanes, Real, Scaled>(buf, rows, stride, events, x, count, 0, n);
 }
 
-template <class Real>
+template <class Real, bool Scaled>
 SNNSIM_TARGET("avx512f")
-void fan_out_avx512(const FanOut<Real>& f) {
-  fan_out_kernel<64, Real>(f);
+void fan_out_avx512(Real* buf, const Real* rows, std::size_t stride, const std::uint32_t* events, const Real* x,
+                    std::size_t count, std::size_t n) {
+  fan_out_kernel<64, Real, Scaled>(buf, rows, stride, events, x, count, n);
 }
 
-template <class Real>
+template <class Real, bool Scaled>
 SNNSIM_TARGET("avx2")
-void fan_out_avx2(const FanOut<Real>& f) {
-  fan_out_kernel<32, Real>(f);
+void fan_out_avx2(Real* buf, const Real* rows, std::size_t stride, const std::uint32_t* events, const Real* x,
+                  std::size_t count, std::size_t n) {
+  fan_out_kernel<32, Real, Scaled>(buf, rows, stride, events, x, count, n);
 }
 
-template <class Real>
-void fan_out_baseline(const FanOut<Real>& f) {
-  fan_out_kernel<16, Real>(f);
+template <class Real, bool Scaled>
+void fan_out_baseline(Real* buf, const Real* rows, std::size_t stride, const std::uint32_t* events, const Real* x,
+                      std::size_t count, std::size_t n) {
+  fan_out_kernel<16, Real, Scaled>(buf, rows, stride, events, x, count, n);
 }
 
-template <class Real>
-void fan_out(const FanOut<Real>& f) {
+template <class Real, bool Scaled>
+void fan_out(Real* buf, const Real* rows, std::size_t stride, const std::uint32_t* events, const Real* x,
+             std::size_t count, std::size_t n) {
 #ifdef SNNSIM_FAN_OUT_ISA
-  if (__builtin_cpu_supports("avx512f")) return fan_out_avx512<Real>(f);
-  if (__builtin_cpu_supports("avx2")) return fan_out_avx2<Real>(f);
+  if (__builtin_cpu_supports("avx512f")) return fan_out_avx512<Real, Scaled>(buf, rows, stride, events, x, count, n);
+  if (__builtin_cpu_supports("avx2")) return fan_out_avx2<Real, Scaled>(buf, rows, stride, events, x, count, n);
 #endif
-  fan_out_baseline<Real>(f);
+  fan_out_baseline<Real, Scaled>(buf, rows, stride, events, x, count, n);
 }
 
 }  // namespace
 
-void accumulate_taps(float* buf, const float* bias, const TapEvents<float>* taps, std::size_t tap_count,
-                     std::size_t stride, std::size_t n) {
-  fan_out<float>({buf, bias, taps, tap_count, stride, n});
+void accumulate_rows(float* buf, const float* rows, std::size_t stride, const std::uint32_t* events,
+                     std::size_t count, std::size_t n) {
+  fan_out<float, false>(buf, rows, stride, events, nullptr, count, n);
 }
 
-void accumulate_taps(double* buf, const double* bias, const TapEvents<double>* taps, std::size_t tap_count,
-                     std::size_t stride, std::size_t n) {
-  fan_out<double>({buf, bias, taps, tap_count, stride, n});
+void accumulate_rows(double* buf, const double* rows, std::size_t stride, const std::uint32_t* events,
+                     std::size_t count, std::size_t n) {
+  fan_out<double, false>(buf, rows, stride, events, nullptr, count, n);
+}
+
+void accumulate_scaled_rows(float* buf, const float* rows, std::size_t stride, const std::uint32_t* events,
+                            const float* x, std::size_t count, std::size_t n) {
+  fan_out<float, true>(buf, rows, stride, events, x, count, n);
+}
+
+void accumulate_scaled_rows(double* buf, const double* rows, std::size_t stride, const std::uint32_t* events,
+                            const double* x, std::size_t count, std::size_t n) {
+  fan_out<double, true>(buf, rows, stride, events, x, count, n);
 }
 
 SNNSIM_CLONES void add_vector(float* __restrict buf, const float* __restrict x, std::size_t n) {
