@@ -50,7 +50,7 @@ class CubaLifState final : public sim::NeuronPopulationState<double> {
  public:
   CubaLifState(CubaLifConstants c, std::vector<double> v0) : c_(c), v0_(std::move(v0)) { reset(); }
   void reset() override {
-    s_.v = v0_;
+    s_.v.assign(v0_.begin(), v0_.end());
     s_.ge.assign(v0_.size(), 0.0);
     s_.gi.assign(v0_.size(), 0.0);
     s_.refractory_until.assign(v0_.size(), kNeverSpiked);

@@ -26,6 +26,7 @@
 #include <span>
 #include <vector>
 
+#include "sim/cache_aligned.hpp"
 #include "sim/neuron_model.hpp"
 
 namespace snnsim::neurons {
@@ -53,9 +54,10 @@ struct CubaLifConstants {
 
 /// Per-neuron state, structure of arrays. refractory_until = last spike step + refractory_steps
 /// (a neuron is refractory while n < refractory_until, i.e. n - last_spike < refractory_steps).
+/// Cache-line aligned, so that threads stepping line-aligned neuron ranges share no line.
 struct CubaLifArrays {
-  std::vector<double> v, ge, gi;
-  std::vector<double> refractory_until;
+  sim::CacheAlignedVector<double> v, ge, gi;
+  sim::CacheAlignedVector<double> refractory_until;
 };
 
 /// Steps neurons [begin, end) at step t; appends the spiking ones (ascending) to `spikes`.

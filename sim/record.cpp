@@ -22,6 +22,31 @@ OpCounters& OpCounters::operator+=(const OpCounters& o) {
   return *this;
 }
 
+namespace {
+
+/// The fields of OpCounts in one fixed order (the flat layout of append_flat / read_flat).
+constexpr std::int64_t OpCounts::*kCountFields[] = {&OpCounts::spikes, &OpCounts::neuron_updates,
+                                                    &OpCounts::state_updates, &OpCounts::acs, &OpCounts::macs,
+                                                    &OpCounts::adds, &OpCounts::dense_ops, &OpCounts::executed_ops};
+static_assert(sizeof(OpCounts) == std::size(kCountFields) * sizeof(std::int64_t),
+              "a new OpCounts field must be added to kCountFields");
+
+}  // namespace
+
+void OpCounters::append_flat(std::vector<std::int64_t>& out) const {
+  for (const auto* part : {&populations_, &projections_})
+    for (const OpCounts& c : *part)
+      for (auto field : kCountFields) out.push_back(c.*field);
+}
+
+std::size_t OpCounters::read_flat(std::span<const std::int64_t> in) {
+  std::size_t at = 0;
+  for (auto* part : {&populations_, &projections_})
+    for (OpCounts& c : *part)
+      for (auto field : kCountFields) c.*field = in[at++];
+  return at;
+}
+
 OpCounts OpCounters::population_total(PopulationId p) const {
   OpCounts s;
   for (TimeStep t = 0; t < static_cast<TimeStep>(steps_); ++t) s += population(p, t);

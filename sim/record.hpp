@@ -59,6 +59,11 @@ class OpCounters {
   OpCounts population_total(PopulationId p) const;
   OpCounts projection_total(std::size_t index) const;
   OpCounts total() const;
+  /// Every count appended to one flat integer buffer (populations then projections, by step,
+  /// field by field), e.g. to sum counters over MPI ranks; read_flat() is the inverse and returns
+  /// the values it consumed.
+  void append_flat(std::vector<std::int64_t>& out) const;
+  std::size_t read_flat(std::span<const std::int64_t> in);
   friend bool operator==(const OpCounters&, const OpCounters&) = default;
 
  private:

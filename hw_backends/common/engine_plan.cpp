@@ -23,6 +23,8 @@ EnginePlan make_engine_plan(const sim::Network& net) {
     if (pop.input_affine) {
       p.affine_scale = pop.input_affine->scale;
       p.affine_shift = pop.input_affine->shift;
+      p.affine_scale_f32.assign(p.affine_scale.begin(), p.affine_scale.end());
+      p.affine_shift_f32.assign(p.affine_shift.begin(), p.affine_shift.end());
     }
     for (const sim::EdgeRef& e : net.outgoing(id))
       if (std::holds_alternative<sim::Conv1d>(e.projection->connectivity)) p.needs_nonzero = true;

@@ -4,9 +4,11 @@
 /// per-population history rings of outputs, neuron states, stimulus access and recording.
 /// They differ only in how a projection delivers (sparse over spikes vs dense over all inputs).
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include "sim/backend.hpp"
@@ -26,27 +28,30 @@ struct PopulationPlan {
   sim::TimeStep lag = 0, history = 1;
   int output = -1;              ///< index in Network::outputs(), or -1
   std::vector<double> affine_scale, affine_shift;
+  std::vector<float> affine_scale_f32, affine_shift_f32;  ///< the same, rounded once for float engines
 };
 
-/// One population's outputs over its last `history` steps: spike lists, or real values with
-/// the list of their non-zero entries.
+/// One population's outputs over (at least) its last `history` steps: spike lists, or real values
+/// with the list of their non-zero entries. The ring has a power-of-two number of slots, so that
+/// finding a step's slot, done several times per population and step, is a mask, not a division.
 template <class Real>
 struct History {
-  sim::TimeStep depth = 1;
+  std::size_t slots = 1;
   std::size_t size = 0;
   std::vector<std::vector<std::uint32_t>> events;  ///< [slot]: spiking neurons / non-zero channels
   std::vector<Real> values;                        ///< [slot][size] for graded populations
   std::vector<sim::TimeStep> time;                 ///< [slot]: which step the slot holds (-1 none)
 
-  void init(sim::TimeStep d, std::size_t n, bool graded) {
-    depth = d;
+  void init(sim::TimeStep history, std::size_t n, bool graded) {
+    slots = std::bit_ceil(static_cast<std::size_t>(std::max<sim::TimeStep>(history, 1)));
     size = n;
-    events.assign(static_cast<std::size_t>(d), {});
-    values.assign(graded ? static_cast<std::size_t>(d) * n : 0, Real(0));
-    time.assign(static_cast<std::size_t>(d), -1);
+    events.assign(slots, {});
+    values.assign(graded ? slots * n : 0, Real(0));
+    time.assign(slots, -1);
   }
   void clear() { std::fill(time.begin(), time.end(), -1); }
-  std::size_t slot(sim::TimeStep t) const { return static_cast<std::size_t>(t % depth); }
+  /// t >= 0.
+  std::size_t slot(sim::TimeStep t) const { return static_cast<std::size_t>(t) & (slots - 1); }
   std::span<const std::uint32_t> events_at(sim::TimeStep t) const { return events[slot(t)]; }
   std::span<const Real> values_at(sim::TimeStep t) const { return {values.data() + slot(t) * size, size}; }
   std::span<Real> values_slot(sim::TimeStep t) { return {values.data() + slot(t) * size, size}; }
@@ -65,16 +70,47 @@ EnginePlan make_engine_plan(const sim::Network& net);
 template <class Real>
 void apply_affine(const PopulationPlan& p, std::span<Real> buf) {
   if (p.affine_scale.empty()) return;
-  for (std::size_t i = 0; i < buf.size(); ++i)
-    buf[i] = buf[i] * static_cast<Real>(p.affine_scale[i]) + static_cast<Real>(p.affine_shift[i]);
+  const Real* __restrict scale = nullptr;
+  const Real* __restrict shift = nullptr;
+  if constexpr (std::is_same_v<Real, float>) {
+    scale = p.affine_scale_f32.data();
+    shift = p.affine_shift_f32.data();
+  } else {
+    scale = p.affine_scale.data();
+    shift = p.affine_shift.data();
+  }
+  Real* __restrict x = buf.data();
+  for (std::size_t i = 0; i < buf.size(); ++i) x[i] = x[i] * scale[i] + shift[i];
 }
 
-/// Spikes of an input population at step t from sorted trains, advancing `cursor`.
+/// Appends the spikes of an input population at step t from sorted trains to `out`, advancing
+/// `cursor` (split trials collect a batch of steps in one list).
+inline void append_spikes_from_trains(const sim::SpikeTrains& trains, sim::TimeStep t, std::size_t& cursor,
+                                      std::vector<std::uint32_t>& out) {
+  while (cursor < trains.step.size() && trains.step[cursor] < t) ++cursor;
+  while (cursor < trains.step.size() && trains.step[cursor] == t) out.push_back(trains.neuron[cursor++]);
+}
+
+/// The spikes of an input population at step t from sorted trains, advancing `cursor`.
 inline void spikes_from_trains(const sim::SpikeTrains& trains, sim::TimeStep t, std::size_t& cursor,
                                std::vector<std::uint32_t>& out) {
   out.clear();
-  while (cursor < trains.step.size() && trains.step[cursor] < t) ++cursor;
-  while (cursor < trains.step.size() && trains.step[cursor] == t) out.push_back(trains.neuron[cursor++]);
+  append_spikes_from_trains(trains, t, cursor, out);
+}
+
+/// buf[target[k]] += weight[k] for k in [begin, end), in order (one synapse row of a spike).
+template <class Real>
+inline void add_synapses(Real* __restrict buf, const std::uint32_t* __restrict target, const Real* __restrict weight,
+                         std::uint32_t begin, std::uint32_t end) {
+  for (std::uint32_t k = begin; k < end; ++k) buf[target[k]] += weight[k];
+}
+
+/// The same row when every synapse has the same weight (Brian2's CUBA and ff: one weight per
+/// projection): the same additions, a third of the memory traffic (no 8-byte weight per synapse).
+template <class Real>
+inline void add_synapses(Real* __restrict buf, const std::uint32_t* __restrict target, Real weight,
+                         std::uint32_t begin, std::uint32_t end) {
+  for (std::uint32_t k = begin; k < end; ++k) buf[target[k]] += weight;
 }
 
 /// Checks that `stimulus` gives every input population what it needs.

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+#include <algorithm>
+#include <cstring>
 #include <numeric>
 
 #include "hw_backends/common/tick_engine.hpp"
@@ -49,6 +51,11 @@ std::vector<ProjectionPlan<Real>> make_projection_plans(const sim::Network& net)
               p.syn_target[at] = c.target[j];
               p.syn_weight[at] = static_cast<Real>(c.weight[j]);
             }
+            // Bitwise, not ==: 0.0 and -0.0 compare equal but do not always add alike.
+            p.uniform_weight = !p.syn_weight.empty() &&
+                               std::all_of(p.syn_weight.begin(), p.syn_weight.end(), [&](Real w) {
+                                 return std::memcmp(&w, &p.syn_weight[0], sizeof(Real)) == 0;
+                               });
           }
         },
         e.projection->connectivity);

@@ -10,8 +10,8 @@
 /// With threads > 1 (BackendOptions "threads") a network whose projections are all Sparse (every
 /// delay >= 1, so nothing computed in a tick is read in the same tick) runs one trial on several
 /// threads (split_trial.hpp): one OpenMP region for the whole trial, each thread delivering into
-/// and stepping its own neuron range, threads drifting at most one min-delay apart. Other networks run
-/// single-threaded.
+/// and stepping its own neuron range, threads meeting once per batch of steps and drifting up to
+/// about one min-delay apart. Other networks run single-threaded.
 #include <cstdint>
 #include <memory>
 #include <variant>
@@ -21,6 +21,7 @@
 
 #include "hw_backends/common/engine_plan.hpp"
 #include "hw_backends/common/split_trial.hpp"
+#include "sim/cache_aligned.hpp"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -42,6 +43,7 @@ struct ProjectionPlan {
   std::vector<Real> bias;    ///< Conv: empty or [out]
   std::vector<std::uint32_t> row_start, syn_target;  ///< Sparse: CSR by source neuron
   std::vector<Real> syn_weight;
+  bool uniform_weight = false;  ///< Sparse: every syn_weight is bitwise syn_weight[0] (delivery reads none)
   sim::TimeStep delay = 0;
 
   const Real* row(std::size_t i, std::size_t k) const { return weight.data() + (i * kernel + k) * out; }
@@ -58,8 +60,8 @@ struct TickWorkspace final : sim::Workspace {
   std::vector<std::size_t> train_cursor;        ///< spike inputs: position in their trains
   std::vector<Real> dense_scratch;              ///< for dense delivery of spike sources
   // Split trials only (threads > 1):
-  std::vector<SplitSpikes> split_spikes;        ///< [population]
-  std::vector<ThreadRecord> thread_records;     ///< [thread]
+  std::vector<SpikeBatches> split_spikes;        ///< [population]
+  std::vector<SplitThreadRecord> thread_records;     ///< [thread]
   std::unique_ptr<StepProgress> progress;
 };
 
@@ -97,7 +99,8 @@ class TickEngine final : public sim::CompiledNetwork {
     }
     if (split_threads_ > 1) {
       ws->split_spikes.resize(n);
-      for (sim::PopulationId id = 0; id < n; ++id) ws->split_spikes[id].init(plan_.populations[id].history, split_interval_, split_threads_);
+      for (sim::PopulationId id = 0; id < n; ++id)
+        ws->split_spikes[id].init(plan_.populations[id].history, split_batch_, split_lead_, split_threads_);
       ws->thread_records.resize(static_cast<std::size_t>(split_threads_));
       ws->progress = std::make_unique<StepProgress>(split_threads_);
     }
@@ -232,20 +235,32 @@ class TickEngine final : public sim::CompiledNetwork {
 
   void make_split(int threads) {
     split_threads_ = threads;
-    split_interval_ = plan_.steps;
-    for (const ProjectionPlan<Real>& p : projections_) split_interval_ = std::min(split_interval_, p.delay);
+    sim::TimeStep min_delay = std::max<sim::TimeStep>(plan_.steps, 1);
+    for (const ProjectionPlan<Real>& p : projections_) min_delay = std::min(min_delay, p.delay);
+    // Batches of half the min-delay: threads meet every B steps, yet a thread may finish a
+    // whole batch ahead of the slowest before it waits (lead = floor(K / B) >= 2 batches).
+    split_batch_ = std::max<sim::TimeStep>(1, min_delay / 2);
+    split_lead_ = min_delay / split_batch_;
+    // Neuron populations go whole to threads when their sizes balance within 10 % (ff: two of
+    // its four layers each), else each is cut in line-aligned equal ranges (cuba: one population).
+    std::vector<std::size_t> sizes;
+    for (const PopulationPlan& p : plan_.populations) sizes.push_back(p.kind == sim::PopulationKind::Spiking ? p.size : 0);
+    const std::vector<int> owner = whole_population_owners(sizes, threads, 1.1);
     for (const PopulationPlan& p : plan_.populations)
-      ranges_.push_back(p.kind == sim::PopulationKind::Spiking ? NeuronRanges::even(p.size, threads)
-                                                               : NeuronRanges::first_only(p.size, threads));
+      if (p.kind != sim::PopulationKind::Spiking)
+        ranges_.push_back(NeuronRanges::first_only(p.size, threads));
+      else if (!owner.empty())
+        ranges_.push_back(NeuronRanges::only(p.size, threads, owner[p.id]));
+      else
+        ranges_.push_back(NeuronRanges::even(p.size, threads, sim::kCacheLine / sizeof(Real)));
     for (const ProjectionPlan<Real>& p : projections_)
       split_rows_.emplace_back(p.row_start, p.syn_target, p.syn_weight, ranges_[p.target], threads);
   }
 
   void run_split_trial(TickWorkspace<Real>& ws, const sim::RecordOptions& options, sim::TrialRecord& record) const {
     const std::size_t npop = plan_.populations.size();
-    for (ThreadRecord& r : ws.thread_records) r.reset(npop, projections_.size(), plan_.steps, options);
-    for (SplitSpikes& s : ws.split_spikes)
-      for (SpikeList& l : s.lists) l.spikes.clear();
+    for (SpikeBatches& s : ws.split_spikes)
+      for (SpikeBatch& x : s.batches) x.spikes.clear();
     ws.progress->reset();
 #ifdef _OPENMP
 #pragma omp parallel num_threads(split_threads_)
@@ -253,52 +268,76 @@ class TickEngine final : public sim::CompiledNetwork {
 #else
     for (int b = 0; b < split_threads_; ++b) split_thread_loop(ws, b, options);  // not reached: no split without OpenMP
 #endif
-    for (std::size_t b = 0; b < ws.thread_records.size(); ++b) {
-      const ThreadRecord& r = ws.thread_records[b];
+    for (const SplitThreadRecord& r : ws.thread_records)
       for (std::size_t k = 0; k < r.spike_counts.size(); ++k) record.spike_counts[k] += r.spike_counts[k];
-      if (options.counters) record.counters += r.counters;
-    }
+    if (options.counters) add_split_counters(ws, record);
     if (options.raster)
       for (std::size_t id = 0; id < npop; ++id) merge_rasters(ws.thread_records, id, record.raster[id]);
   }
 
-  /// One thread's whole trial: its neuron ranges, in schedule order; step t waits only for
-  /// every thread to have finished step t - K (K = the smallest delay).
+  /// The counters a split trial implies, as the single-threaded loop fills them: per population
+  /// and step its spikes and (spiking) neuron updates; per projection and step from its first
+  /// delivery on, the synaptic events of all threads and the synapse count as dense ops.
+  void add_split_counters(const TickWorkspace<Real>& ws, sim::TrialRecord& record) const {
+    const sim::TimeStep steps = plan_.steps;
+    for (const PopulationPlan& p : plan_.populations)
+      for (sim::TimeStep t = 0; t < steps; ++t) {
+        sim::OpCounts& c = record.counters.population(p.id, t);
+        c.spikes += record.spikes(p.id, t);
+        if (p.kind == sim::PopulationKind::Spiking) c.neuron_updates += static_cast<std::int64_t>(p.size);
+      }
+    for (const ProjectionPlan<Real>& p : projections_)
+      for (sim::TimeStep t = p.delay; t < steps; ++t) {
+        std::int64_t events = 0;
+        for (const SplitThreadRecord& r : ws.thread_records) events += r.synops[p.index * static_cast<std::size_t>(steps) + static_cast<std::size_t>(t)];
+        sim::OpCounts& c = record.counters.projection(p.index, t);
+        c.acs += events;
+        c.executed_ops += events;
+        c.dense_ops += static_cast<std::int64_t>(p.syn_target.size());
+      }
+  }
+
+  /// One thread's whole trial: its neuron ranges, in schedule order, batch by batch; batch m
+  /// waits only for every thread to have finished batch m - lead (its reads are of steps <=
+  /// t - K, all in batches <= m - lead).
   void split_thread_loop(TickWorkspace<Real>& ws, int b, const sim::RecordOptions& options) const {
-    ThreadRecord& rec = ws.thread_records[static_cast<std::size_t>(b)];
-    for (sim::TimeStep t = 0; t < plan_.steps; ++t) {
-      ws.progress->wait_all(t - split_interval_);
-      split_step(ws, rec, b, t, options);
-      ws.progress->publish(b, t);
+    SplitThreadRecord& rec = ws.thread_records[static_cast<std::size_t>(b)];
+    rec.reset(plan_.populations.size(), projections_.size(), plan_.steps, options);
+    sim::TimeStep finished_by_all = -1;  // batches every thread has finished, as last seen
+    for (sim::TimeStep m = 0; m * split_batch_ < plan_.steps; ++m) {
+      if (m - split_lead_ > finished_by_all) finished_by_all = ws.progress->wait_all(m - split_lead_);
+      const sim::TimeStep end = std::min(plan_.steps, (m + 1) * split_batch_);
+      for (sim::TimeStep t = m * split_batch_; t < end; ++t) split_step(ws, rec, b, t, options);
+      ws.progress->publish(b, m);
     }
   }
 
   /// Step t of every population, for the neurons of thread b.
-  void split_step(TickWorkspace<Real>& ws, ThreadRecord& rec, int b, sim::TimeStep t,
+  void split_step(TickWorkspace<Real>& ws, SplitThreadRecord& rec, int b, sim::TimeStep t,
                   const sim::RecordOptions& options) const {
     const sim::TimeStep steps = plan_.steps;
     for (sim::PopulationId id : plan_.schedule.order) {
       const PopulationPlan& p = plan_.populations[id];
       const std::size_t lo = ranges_[id].begin(b), hi = ranges_[id].end(b);
-      std::vector<std::uint32_t>& out = ws.split_spikes[id].list(t, b);
-      out.clear();
-      for (std::size_t j : incoming_[id]) deliver_split(ws, j, t, b, options.counters ? &rec.counters : nullptr);
+      std::vector<std::uint32_t>& out = ws.split_spikes[id].open(t, b);
+      for (std::size_t j : incoming_[id]) deliver_split(ws, j, t, b, options.counters ? rec.synops.data() : nullptr);
       if (p.kind == sim::PopulationKind::Spiking) {
         if (lo < hi) ws.neurons[id]->step_range(t, lo, hi, out);
-        if (options.counters) rec.counters.population(id, t).neuron_updates += static_cast<std::int64_t>(hi - lo);
       } else if (lo < hi) {
         const sim::Population& pop = net_->population(id);
-        spikes_from_trains(*pop.fixed_spikes, t, ws.train_cursor[id], out);
+        append_spikes_from_trains(*pop.fixed_spikes, t, ws.train_cursor[id], out);
       }
+      const std::span<const std::uint32_t> fired = ws.split_spikes[id].close(t, b);
       rec.spike_counts[id * static_cast<std::size_t>(steps) + static_cast<std::size_t>(t)] =
-          static_cast<std::int32_t>(out.size());
-      if (options.counters) rec.counters.population(id, t).spikes += static_cast<std::int64_t>(out.size());
+          static_cast<std::int32_t>(fired.size());
       if (options.raster)
-        for (std::uint32_t n : out) rec.raster[id].push_back({t, n});
+        for (std::uint32_t n : fired) rec.raster[id].push_back({t, n});
     }
   }
 
-  void deliver_split(TickWorkspace<Real>& ws, std::size_t j, sim::TimeStep t, int b, sim::OpCounters* counters) const {
+  /// Delivers projection j's spikes of step t - delay into thread b's targets; with `synops`,
+  /// records the synaptic events at [projection][step].
+  void deliver_split(TickWorkspace<Real>& ws, std::size_t j, sim::TimeStep t, int b, std::int64_t* synops) const {
     const ProjectionPlan<Real>& p = projections_[j];
     const sim::TimeStep s = t - p.delay;
     if (s < 0) return;
@@ -306,20 +345,18 @@ class TickEngine final : public sim::CompiledNetwork {
     Real* __restrict buf = ws.neurons[p.target]->port(p.port).data();
     const std::uint32_t* __restrict target = rows.target.data();
     const Real* __restrict weight = rows.weight.data();
-    const SplitSpikes& src = ws.split_spikes[p.source];
+    const SpikeBatches& src = ws.split_spikes[p.source];
     std::int64_t touched = 0;
     for (std::size_t part = 0; part < src.threads; ++part)
       for (std::uint32_t i : src.list(s, part)) {
-        const std::uint32_t end = rows.end(i, b);
-        for (std::uint32_t k = rows.begin(i, b); k < end; ++k) buf[target[k]] += weight[k];
-        touched += end - rows.begin(i, b);
+        const std::uint32_t begin = rows.begin(i, b), end = rows.end(i, b);
+        if (p.uniform_weight)
+          add_synapses(buf, target, p.syn_weight[0], begin, end);
+        else
+          add_synapses(buf, target, weight, begin, end);
+        touched += end - begin;
       }
-    if (counters) {
-      sim::OpCounts& c = counters->projection(p.index, t);
-      c.acs += touched;
-      c.executed_ops += touched;
-      if (b == 0) c.dense_ops += static_cast<std::int64_t>(p.syn_target.size());
-    }
+    if (synops) synops[p.index * static_cast<std::size_t>(plan_.steps) + static_cast<std::size_t>(t)] = touched;
   }
 
   const sim::Network* net_;
@@ -328,7 +365,8 @@ class TickEngine final : public sim::CompiledNetwork {
   std::vector<std::vector<std::size_t>> incoming_;  ///< per target, projection plans in connection order
   std::string backend_name_;
   int split_threads_ = 1;
-  sim::TimeStep split_interval_ = 1;           ///< the smallest delay: how far threads may drift apart
+  sim::TimeStep split_batch_ = 1;              ///< steps between meetings of the threads
+  sim::TimeStep split_lead_ = 1;               ///< batch m waits for all to finish batch m - lead
   std::vector<NeuronRanges> ranges_;           ///< per population (split trials)
   std::vector<SplitRows<Real>> split_rows_;    ///< per projection (split trials)
 };

@@ -69,9 +69,12 @@ struct EventDelivery {
     if (s < 0) return;
     std::int64_t touched = 0;
     for (std::uint32_t i : h.events_at(s)) {
-      const std::uint32_t end = p.row_start[i + 1];
-      for (std::uint32_t j = p.row_start[i]; j < end; ++j) buf[p.syn_target[j]] += p.syn_weight[j];
-      touched += end - p.row_start[i];
+      const std::uint32_t begin = p.row_start[i], end = p.row_start[i + 1];
+      if (p.uniform_weight)
+        add_synapses(buf, p.syn_target.data(), p.syn_weight[0], begin, end);
+      else
+        add_synapses(buf, p.syn_target.data(), p.syn_weight.data(), begin, end);
+      touched += end - begin;
     }
     if (c) {
       c->acs += touched;

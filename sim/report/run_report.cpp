@@ -386,6 +386,63 @@ void RunCollector::add_trial(std::size_t trial, const sim::TrialRecord& record) 
   if (trial < rasters_.size()) rasters_[trial] = {trial, record.raster};
 }
 
+void RunCollector::reduce_to_root(const sim::Communicator& comm) {
+  if (!comm.uses_mpi()) return;
+  const std::size_t npop = net_->population_count();
+  // Integers: a trial not added here contributes zeros, so the sum is its owner's values.
+  std::vector<std::int64_t> sums;
+  for (std::size_t n = 0; n < neuron_offset_.back(); ++n) sums.push_back(fired_[n].load());
+  for (std::size_t p = 0; p < npop; ++p) sums.push_back(silent_trials_[p].load());
+  for (const ImageCounts& im : images_) {
+    const bool added = !im.spikes.empty();
+    for (std::size_t p = 0; p < npop; ++p) sums.push_back(added ? im.spikes[p] : 0);
+    for (std::size_t p = 0; p < npop; ++p) sums.push_back(added ? im.silent_neurons[p] : 0);
+    for (const std::int64_t v : {im.ops.spikes, im.ops.neuron_updates, im.ops.state_updates, im.ops.acs, im.ops.macs,
+                                 im.ops.adds, im.ops.dense_ops, im.ops.executed_ops})
+      sums.push_back(v);
+  }
+  comm.reduce_sum(sums);
+  // Rasters of the first images: (image, then per population the count and (step, neuron) pairs).
+  std::vector<std::int64_t> mine;
+  for (const Raster& r : rasters_) {
+    if (r.spikes.empty()) continue;  // not one of this rank's trials
+    mine.push_back(static_cast<std::int64_t>(r.image));
+    for (const auto& events : r.spikes) {
+      mine.push_back(static_cast<std::int64_t>(events.size()));
+      for (const sim::SpikeEvent& e : events) {
+        mine.push_back(e.step);
+        mine.push_back(e.neuron);
+      }
+    }
+  }
+  const std::vector<std::vector<std::int64_t>> rasters = comm.gather(mine);
+  if (!comm.root()) return;
+  std::size_t at = 0;
+  for (std::size_t n = 0; n < neuron_offset_.back(); ++n) fired_[n].store(sums[at++]);
+  for (std::size_t p = 0; p < npop; ++p) silent_trials_[p].store(sums[at++]);
+  for (ImageCounts& im : images_) {
+    im.spikes.assign(sums.begin() + static_cast<std::ptrdiff_t>(at), sums.begin() + static_cast<std::ptrdiff_t>(at + npop));
+    im.silent_neurons.assign(sums.begin() + static_cast<std::ptrdiff_t>(at + npop),
+                             sums.begin() + static_cast<std::ptrdiff_t>(at + 2 * npop));
+    at += 2 * npop;
+    for (std::int64_t* v : {&im.ops.spikes, &im.ops.neuron_updates, &im.ops.state_updates, &im.ops.acs, &im.ops.macs,
+                            &im.ops.adds, &im.ops.dense_ops, &im.ops.executed_ops})
+      *v = sums[at++];
+  }
+  static_assert(sizeof(sim::OpCounts) == 8 * sizeof(std::int64_t), "reduce_to_root must pack every OpCounts field");
+  for (const std::vector<std::int64_t>& part : rasters)
+    for (std::size_t k = 0; k < part.size();) {
+      Raster& r = rasters_[static_cast<std::size_t>(part[k++])];
+      r.image = static_cast<std::size_t>(part[k - 1]);
+      r.spikes.assign(npop, {});
+      for (std::size_t p = 0; p < npop; ++p) {
+        const auto n = static_cast<std::size_t>(part[k++]);
+        for (std::size_t e = 0; e < n; ++e, k += 2)
+          r.spikes[p].push_back({part[k], static_cast<std::uint32_t>(part[k + 1])});
+      }
+    }
+}
+
 std::vector<std::int64_t> RunCollector::silent_neurons() const {
   std::vector<std::int64_t> out(net_->population_count(), 0);
   for (PopulationId p = 0; p < out.size(); ++p)

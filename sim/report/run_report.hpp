@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/distributed.hpp"
 #include "sim/energy.hpp"
 #include "sim/network.hpp"
 #include "sim/record.hpp"
@@ -44,6 +45,10 @@ class RunCollector {
   sim::RecordOptions record_options() const { return {.raster = true, .counters = true}; }
   /// Called once per trial from a worker thread.
   void add_trial(std::size_t trial, const sim::TrialRecord& record);
+  /// Data-parallel runs (MPI): each rank added its own trials (whole-run indices). Sums the
+  /// per-neuron and per-image integers over the ranks and gathers the rasters, so that rank 0
+  /// holds exactly what one process adding every trial would hold. A collective.
+  void reduce_to_root(const sim::Communicator& comm);
 
   struct ImageCounts {
     std::vector<std::int64_t> spikes;          ///< [population]

@@ -12,6 +12,8 @@ packages=(
   dataset-fashion-mnist python3-h5py python3-numpy
   # the Lava bridge (SNNSIM_WITH_LAVA) embeds CPython
   python3-dev
+  # distributed runs (SNNSIM_WITH_MPI): OpenMPI's library and its mpirun
+  libopenmpi-dev openmpi-bin
 )
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq

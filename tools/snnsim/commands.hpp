@@ -6,17 +6,19 @@
 
 #include <CLI/CLI.hpp>
 
+#include "sim/distributed.hpp"
 #include "tools/snnsim/app.hpp"
 
 namespace snnsim::tools {
 
 using Command = std::function<int()>;
 
-Command add_run_command(CLI::App& app, const Registries& registries);
+/// run and bench take the communicator: under mpirun they split their work over the ranks.
+Command add_run_command(CLI::App& app, const Registries& registries, const sim::Communicator& comm);
 Command add_verify_command(CLI::App& app, const Registries& registries);
 Command add_list_command(CLI::App& app, const Registries& registries);
 Command add_export_command(CLI::App& app, const Registries& registries);
 Command add_report_command(CLI::App& app, const Registries& registries);
-Command add_bench_command(CLI::App& app, const Registries& registries);
+Command add_bench_command(CLI::App& app, const Registries& registries, const sim::Communicator& comm);
 
 }  // namespace snnsim::tools

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // snnsim: the command-line front end. Every error is one line on stderr and exit status 2.
+// Under mpirun every rank runs this; rank 0 alone prints errors (sim/distributed.hpp).
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -8,6 +9,7 @@
 
 #include "hw_backends/registry.hpp"
 #include "neurons/registry.hpp"
+#include "sim/distributed.hpp"
 #include "sim/error.hpp"
 #include "sim/memory_limit.hpp"
 #include "tools/snnsim/commands.hpp"
@@ -26,8 +28,23 @@ Registries make_registries() {
 
 }  // namespace snnsim::tools
 
+namespace {
+
+/// Commands that know about ranks; the others would only repeat the same work on every rank.
+bool runs_distributed(const std::string& command) { return command == "run" || command == "bench"; }
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace snnsim;
+  const sim::Launch launch = sim::launch_from_environment([](const char* name) { return std::getenv(name); });
+  std::unique_ptr<sim::Communicator> comm;
+  try {
+    comm = std::make_unique<sim::Communicator>(launch);
+  } catch (const Error& e) {  // MPI missing at run time: every rank knows it, rank 0 says it
+    if (launch.rank == 0) std::cerr << "snnsim: " << e.what() << "\n";
+    return 2;
+  }
   const tools::Registries registries = tools::make_registries();
   CLI::App app{"snnsim " SNNSIM_VERSION
                ": event-driven spiking neural network simulator.\n"
@@ -44,39 +61,58 @@ int main(int argc, char** argv) {
     CLI::App* sub = app.add_subcommand(name, help);
     commands[sub] = adder(*sub, registries);
   };
-  add(tools::add_run_command, "run", "simulate a model on a dataset and print accuracy, spikes and ops");
+  auto add_distributed = [&](auto adder, const char* name, const char* help) {
+    CLI::App* sub = app.add_subcommand(name, help);
+    commands[sub] = adder(*sub, registries, *comm);
+  };
+  add_distributed(tools::add_run_command, "run", "simulate a model on a dataset and print accuracy, spikes and ops");
   add(tools::add_verify_command, "verify", "compare a model file's own /golden outputs with the simulation");
   add(tools::add_export_command, "export", "write a model or network file as NIR or Lava-dl NetX (neuromorphic toolchains)");
-  add(tools::add_bench_command, "bench", "time a network file: wall s per simulated s, synaptic events/s, peak memory");
+  add_distributed(tools::add_bench_command, "bench", "time a network file: wall s per simulated s, synaptic events/s, peak memory");
   add(tools::add_list_command, "list", "list neuron models, layer kinds and backends");
   add(tools::add_report_command, "report", "render a run report (snnsim run --json) as a self-contained HTML page");
   try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp&) {
-    std::cout << app.help();
-    return 0;
-  } catch (const CLI::CallForAllHelp&) {
-    std::cout << app.help("", CLI::AppFormatMode::All);
-    return 0;
-  } catch (const CLI::CallForVersion&) {
-    std::cout << SNNSIM_VERSION << "\n";
-    return 0;
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "snnsim: " << e.what() << " (see snnsim --help)\n";
-    return 2;
-  }
-  try {
-    if (!max_memory.empty()) {
-      // The loaders read the limit from the environment (sim/memory_limit.hpp).
-      sim::parse_memory_size(max_memory, "command line", "--max-memory");
-      ::setenv(sim::memory_limit_variable, max_memory.c_str(), 1);
-    }
+    // Parsing is agreed between ranks too (mpirun can give ranks different arguments).
+    const bool done = comm->all_or_none([&] {
+      try {
+        app.parse(argc, argv);
+      } catch (const CLI::CallForHelp&) {
+        if (comm->root()) std::cout << app.help();
+        return true;
+      } catch (const CLI::CallForAllHelp&) {
+        if (comm->root()) std::cout << app.help("", CLI::AppFormatMode::All);
+        return true;
+      } catch (const CLI::CallForVersion&) {
+        if (comm->root()) std::cout << SNNSIM_VERSION << "\n";
+        return true;
+      } catch (const CLI::ParseError& e) {
+        throw sim::Failure(2, std::string(e.what()) + " (see snnsim --help)");
+      }
+      const std::string command = app.get_subcommands().front()->get_name();
+      if (comm->size() > 1 && !runs_distributed(command))
+        throw Error("mpirun", "command", "run or bench with more than one rank", command);
+      if (!max_memory.empty()) {
+        // The loaders read the limit from the environment (sim/memory_limit.hpp).
+        sim::parse_memory_size(max_memory, "command line", "--max-memory");
+        ::setenv(sim::memory_limit_variable, max_memory.c_str(), 1);
+      }
+      return false;
+    });
+    if (done) return 0;
     for (CLI::App* sub : app.get_subcommands()) return commands.at(sub)();
+  } catch (const sim::Failure& f) {
+    // Agreed by every rank (Communicator::all_or_none): rank 0 prints it before anyone exits,
+    // so that mpirun, which ends the job at the first non-zero exit, cannot cut the line off.
+    if (comm->root()) std::cerr << "snnsim: " << f.what() << "\n";
+    comm->barrier();
+    return f.status();
   } catch (const Error& e) {
     std::cerr << "snnsim: " << e.what() << "\n";
+    if (comm->size() > 1) comm->abort(2);  // outside an agreed phase: the other ranks may be waiting
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "snnsim: internal error: " << e.what() << "\n";
+    if (comm->size() > 1) comm->abort(3);
     return 3;
   }
   return 0;

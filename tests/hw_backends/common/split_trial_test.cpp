@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT
+// The pieces of a split trial (hw_backends/common/split_trial.hpp) against hand-worked cases:
+// line-aligned neuron ranges, cache-line aligned state arrays, and the per-batch spike exchange
+// (which step's spikes a reader sees, across batches and ring slots); and Sparse delivery with
+// one weight per synapse or one for all, on 1 to 3 threads, against a hand-worked raster.
+#include <doctest/doctest.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "hw_backends/common/split_trial.hpp"
+#include "hw_backends/common/tick_engine.hpp"
+#include "sim/cache_aligned.hpp"
+#include "tests/support/registries.hpp"
+
+using namespace snnsim;
+using hw_backends::NeuronRanges;
+using hw_backends::SpikeBatches;
+
+TEST_CASE("NeuronRanges::even: equal shares, boundaries on whole cache lines when a granule is given") {
+  // 1000 float64 neurons, 2 threads, 8 per 64-byte line: 500 rounds to 504 (63 lines).
+  CHECK(NeuronRanges::even(1000, 2, 8).bounds == std::vector<std::size_t>{0, 504, 1000});
+  // 3 threads: 333.3 -> 336, 666.7 -> 664.
+  CHECK(NeuronRanges::even(1000, 3, 8).bounds == std::vector<std::size_t>{0, 336, 664, 1000});
+  // Without a granule, the exact shares (the interface the distributed engine uses).
+  CHECK(NeuronRanges::even(1000, 3).bounds == std::vector<std::size_t>{0, 333, 666, 1000});
+  // Fewer neurons than a line per thread: the last thread gets none.
+  CHECK(NeuronRanges::even(10, 2, 8).bounds == std::vector<std::size_t>{0, 8, 10});
+  CHECK(NeuronRanges::even(4, 2, 8).bounds == std::vector<std::size_t>{0, 0, 4});
+}
+
+TEST_CASE("whole_population_owners: whole populations when the neuron counts balance within the tolerance") {
+  using hw_backends::whole_population_owners;
+  // ff: four layers of 1,000 (and a spike source, 0: not shared) over 2 threads: 2,000 each.
+  CHECK(whole_population_owners({1000, 1000, 1000, 1000, 0}, 2, 1.1) == std::vector<int>{0, 1, 0, 1, 0});
+  // Longest first to the least loaded: 3,000 | 1,000 + 1,000 + 800 = 2,800 (3,000 <= 1.1 x 2,900).
+  CHECK(whole_population_owners({1000, 3000, 800, 1000}, 2, 1.1) == std::vector<int>{1, 0, 1, 1});
+  // Over 3 threads ff's layers load 2,000 | 1,000 | 1,000: 1.5 x the share, so none.
+  CHECK(whole_population_owners({1000, 1000, 1000, 1000, 0}, 3, 1.1).empty());
+  // cuba: one population cannot be shared whole.
+  CHECK(whole_population_owners({4000}, 2, 1.1).empty());
+  CHECK(NeuronRanges::only(1000, 3, 1).bounds == std::vector<std::size_t>{0, 0, 1000, 1000});
+  CHECK(NeuronRanges::first_only(1000, 2).bounds == std::vector<std::size_t>{0, 1000, 1000});
+}
+
+TEST_CASE("CacheAlignedVector: storage starts on a cache line, so line-aligned ranges share no line") {
+  for (std::size_t n : {1u, 7u, 1000u, 4001u}) {
+    sim::CacheAlignedVector<double> v(n, 1.5);
+    CHECK(reinterpret_cast<std::uintptr_t>(v.data()) % sim::kCacheLine == 0);
+    CHECK(v[n - 1] == 1.5);
+  }
+}
+
+TEST_CASE("SpikeBatches: a reader sees each closed step's spikes of each thread, across batches and slots") {
+  // Batches of 3 steps; a reader may lag 2 batches; it reads back 4 steps (history 4).
+  SpikeBatches s;
+  s.init(/*history=*/4, /*batch_steps=*/3, /*lead=*/2, /*nthreads=*/2);
+  CHECK(s.depth == 2 + 2 + 1);  // lead + ceil(history / batch) + 1
+  // Thread b fires neuron 10 * t + b at steps t % 3 != 1, nothing at the others.
+  auto expected = [](sim::TimeStep t, std::size_t b) {
+    return t % 3 == 1 ? std::vector<std::uint32_t>{} : std::vector<std::uint32_t>{static_cast<std::uint32_t>(10 * t) + static_cast<std::uint32_t>(b)};
+  };
+  for (sim::TimeStep t = 0; t < 40; ++t) {
+    for (int b = 0; b < 2; ++b) {
+      std::vector<std::uint32_t>& out = s.open(t, b);
+      for (std::uint32_t n : expected(t, static_cast<std::size_t>(b))) out.push_back(n);
+      const auto fired = s.close(t, b);
+      CHECK(std::vector<std::uint32_t>(fired.begin(), fired.end()) == expected(t, static_cast<std::size_t>(b)));
+    }
+    // Every step a reader lagging up to lead batches may still read is intact.
+    for (sim::TimeStep back = 0; back < 4 + 2 * 3 && back <= t; ++back)
+      for (std::size_t b = 0; b < 2; ++b) {
+        const auto seen = s.list(t - back, b);
+        CHECK(std::vector<std::uint32_t>(seen.begin(), seen.end()) == expected(t - back, b));
+      }
+  }
+}
+
+namespace {
+
+/// One spike source neuron firing at step 0, a projection (delay 1) of the given weights onto
+/// one `if` neuron (v += input, fires when v > 0.8), 3 steps.
+sim::Network weights_network(const std::vector<double>& weights) {
+  sim::Network net("weights", 3, sim::Precision::F64);
+  sim::Population input;
+  input.name = "input";
+  input.size = 1;
+  input.kind = sim::PopulationKind::Input;
+  sim::SpikeTrains trains;
+  trains.neuron = {0};
+  trains.step = {0};
+  input.fixed_spikes = trains;
+  const sim::PopulationId in = net.add_population(std::move(input));
+  sim::Population pop;
+  pop.name = "pop";
+  pop.size = 1;
+  pop.kind = sim::PopulationKind::Spiking;
+  pop.neuron_model = "if";
+  pop.params = {{"v_threshold", 0.8}, {"v_reset", 0.0}, {"dt", 1e-4}};
+  pop.dynamics = test::registries().neurons.get("if", "test", "model").instantiate(pop.params, {}, 1, "test", "pop");
+  const sim::PopulationId out = net.add_population(std::move(pop));
+  sim::Sparse sparse;
+  for (double w : weights) {
+    sparse.source.push_back(0);
+    sparse.target.push_back(0);
+    sparse.weight.push_back(w);
+  }
+  sparse.delay = 1;
+  sim::Projection proj;
+  proj.name = "in_to_pop";
+  proj.connectivity = std::move(sparse);
+  net.connect(in, out, std::move(proj));
+  return net;
+}
+
+/// The `if` neuron's raster on `threads` threads.
+std::vector<sim::SpikeEvent> if_raster(const std::vector<double>& weights, int threads) {
+  const sim::Network net = weights_network(weights);
+  sim::BackendOptions options;
+  options.settings["threads"] = std::to_string(threads);
+  const auto compiled = test::registries().backends.get("cpu_event", "test", "backend").compile(net, options);
+  const auto ws = compiled->make_workspace();
+  sim::Stimulus stimulus;
+  stimulus.resize(net.population_count());
+  sim::RecordOptions record_options;
+  record_options.raster = true;
+  sim::TrialRecord record;
+  record.reset(net, record_options);
+  compiled->run_trial(*ws, stimulus, record_options, record);
+  return record.raster[1];
+}
+
+}  // namespace
+
+TEST_CASE("Sparse delivery adds every synapse's own weight, and one weight for all once per synapse (1, 2, 3 threads)") {
+  for (int threads : {1, 2, 3}) {
+    CAPTURE(threads);
+    // 0.3 + 0.6 = 0.9 > 0.8: fires at step 1 (the spike of step 0 arrives before the update of
+    // step 1); 0.6 + 0.1 = 0.7 and 0.1 + 0.6 do not. Reading the first synapse's weight twice
+    // would give 0.6, 1.2, 0.2 (the first two wrong), the second's twice 1.2, 0.2, 1.2 (the last).
+    CHECK(if_raster({0.3, 0.6}, threads) == std::vector<sim::SpikeEvent>{{1, 0}});
+    CHECK(if_raster({0.6, 0.1}, threads).empty());
+    CHECK(if_raster({0.1, 0.6}, threads).empty());
+    CHECK(if_raster({0.3, 0.3}, threads).empty());                                    // uniform: 0.6
+    CHECK(if_raster({0.45, 0.45}, threads) == std::vector<sim::SpikeEvent>{{1, 0}});  // uniform: 0.9
+  }
+}
+
+TEST_CASE("make_projection_plans: uniform_weight only when every weight is bitwise the first") {
+  auto uniform = [](const std::vector<double>& weights) {
+    return hw_backends::make_projection_plans<double>(weights_network(weights)).at(0).uniform_weight;
+  };
+  CHECK(uniform({0.5, 0.5, 0.5}));
+  CHECK_FALSE(uniform({0.5, 0.25}));
+  CHECK_FALSE(uniform({0.0, -0.0}));  // equal under ==, not in every sum (-0 + -0 = -0, -0 + 0 = 0)
+}
