@@ -7,13 +7,12 @@
 // chains hide the add latency, and registers remain for the rows being loaded.
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define SNNSIM_FAN_OUT_ISA 1
+#define SNNSIM_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #if defined(__clang__)
 #define SNNSIM_TARGET(isa) __attribute__((target(isa)))
-#define SNNSIM_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 // GCC's unroll-and-jam would interleave events, spill the accumulator block and go scalar.
 #define SNNSIM_TARGET(isa) __attribute__((target(isa), optimize("no-loop-unroll-and-jam")))
-#define SNNSIM_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #endif
 #else
 #define SNNSIM_TARGET(isa)
