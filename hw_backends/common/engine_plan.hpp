@@ -113,6 +113,17 @@ inline void add_synapses(Real* __restrict buf, const std::uint32_t* __restrict t
   for (std::uint32_t k = begin; k < end; ++k) buf[target[k]] += weight;
 }
 
+/// One spike's synapse row, through the one-weight form when the projection has a single weight
+/// (`uniform`: every weight bitwise weight[0]).
+template <class Real>
+inline void add_synapse_row(Real* buf, const std::uint32_t* target, const Real* weight, bool uniform,
+                            std::uint32_t begin, std::uint32_t end) {
+  if (uniform)
+    add_synapses(buf, target, weight[0], begin, end);
+  else
+    add_synapses(buf, target, weight, begin, end);
+}
+
 /// Checks that `stimulus` gives every input population what it needs.
 void check_stimulus(const sim::Network& net, const sim::Stimulus& stimulus);
 

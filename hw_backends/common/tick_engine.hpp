@@ -350,10 +350,7 @@ class TickEngine final : public sim::CompiledNetwork {
     for (std::size_t part = 0; part < src.threads; ++part)
       for (std::uint32_t i : src.list(s, part)) {
         const std::uint32_t begin = rows.begin(i, b), end = rows.end(i, b);
-        if (p.uniform_weight)
-          add_synapses(buf, target, p.syn_weight[0], begin, end);
-        else
-          add_synapses(buf, target, weight, begin, end);
+        add_synapse_row(buf, target, p.uniform_weight ? p.syn_weight.data() : weight, p.uniform_weight, begin, end);
         touched += end - begin;
       }
     if (synops) synops[p.index * static_cast<std::size_t>(plan_.steps) + static_cast<std::size_t>(t)] = touched;

@@ -70,10 +70,7 @@ struct EventDelivery {
     std::int64_t touched = 0;
     for (std::uint32_t i : h.events_at(s)) {
       const std::uint32_t begin = p.row_start[i], end = p.row_start[i + 1];
-      if (p.uniform_weight)
-        add_synapses(buf, p.syn_target.data(), p.syn_weight[0], begin, end);
-      else
-        add_synapses(buf, p.syn_target.data(), p.syn_weight.data(), begin, end);
+      add_synapse_row(buf, p.syn_target.data(), p.syn_weight.data(), p.uniform_weight, begin, end);
       touched += end - begin;
     }
     if (c) {
