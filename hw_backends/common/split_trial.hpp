@@ -21,6 +21,10 @@
 /// bouncing every step) cost as much as the work and made two threads slower than one. A
 /// thread now writes each population's spikes of a whole batch into one buffer, read by the
 /// others once per batch, and progress is published once per batch.
+///
+/// The network-parallel MPI engine (hw_backends/distributed) runs each rank's block on threads
+/// with the same pieces: its ranges, rows, per-thread records, spike batches (one batch = one
+/// exchange block) and the counters that follow from them.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -30,6 +34,7 @@
 #include <thread>
 #include <vector>
 
+#include "hw_backends/common/engine_plan.hpp"
 #include "sim/network.hpp"
 #include "sim/record.hpp"
 
@@ -192,31 +197,12 @@ struct SplitRows {
   std::uint32_t end(std::uint32_t source, int b) const { return start[static_cast<std::size_t>(b) * (rows + 1) + source + 1]; }
 };
 
-/// What one thread records during a split trial; merged into the TrialRecord afterwards (the
-/// distributed engine's per-thread record; TickEngine keeps the leaner SplitThreadRecord).
-struct alignas(64) ThreadRecord {
-  std::vector<std::int32_t> spike_counts;             ///< [population][step]
-  std::vector<std::vector<sim::SpikeEvent>> raster;   ///< [population], sorted by step then neuron
-  sim::OpCounters counters;
-  void reset(std::size_t populations, std::size_t projections, sim::TimeStep steps, const sim::RecordOptions& o) {
-    spike_counts.assign(populations * static_cast<std::size_t>(steps), 0);
-    raster.resize(o.raster ? populations : 0);
-    for (auto& r : raster) r.clear();
-    if (o.counters) {
-      if (counters.steps() != steps || counters.population_count() != populations ||
-          counters.projection_count() != projections)
-        counters = sim::OpCounters(populations, projections, steps);
-      else
-        counters.clear();
-    }
-  }
-};
-
-/// What one thread records during a batched split trial (TickEngine); merged afterwards. Only
-/// what differs between threads is kept: the other counters (neuron updates, dense ops) follow
-/// from the plan. Each thread resets its own record, so the lines it writes every step are in
-/// its own cache, not in the core that cleared them (a full OpCounters per thread, cleared by
-/// the main thread, cost a cross-core miss per projection and population every step).
+/// What one thread records during a split trial (TickEngine's, or a rank's block in the
+/// distributed engine); merged afterwards. Only what differs between threads is kept: the other
+/// counters (spikes, neuron updates, dense ops) follow from the plan (add_split_counters). Each
+/// thread resets its own record, so the lines it writes every step are in its own cache, not in
+/// the core that cleared them (a full OpCounters per thread, cleared by the main thread, cost a
+/// cross-core miss per projection and population every step).
 struct alignas(64) SplitThreadRecord {
   std::vector<std::int32_t> spike_counts;             ///< [population][step]
   std::vector<std::vector<sim::SpikeEvent>> raster;   ///< [population], sorted by step then neuron
@@ -236,7 +222,10 @@ struct alignas(64) SpikeBatch {
   std::vector<std::uint32_t> step_end;  ///< [step in batch]: end of that step's spikes
 };
 
-/// Per population: the spike batches of the last `depth` batches, one per thread.
+/// Per population: the spike batches of the last `depth` batches, one per thread. The
+/// distributed engine's threads meet only at its exchanges: batch = the exchange block, lead 0
+/// (the exchange reads a block before any thread starts the next), history 0 (its deliveries
+/// read the exchanged spikes instead), so one batch per thread.
 struct SpikeBatches {
   sim::TimeStep batch = 1;  ///< steps per batch
   sim::TimeStep depth = 2;  ///< batches kept
@@ -282,30 +271,42 @@ struct SpikeBatches {
   }
 };
 
-/// One thread's spike list, on its own cache line (threads push concurrently: no false sharing).
-struct alignas(64) SpikeList {
-  std::vector<std::uint32_t> spikes;
-};
+/// Every thread's synaptic events summed, [projection][step] (empty without counters).
+inline std::vector<std::int64_t> total_synops(const std::vector<SplitThreadRecord>& records) {
+  std::vector<std::int64_t> total(records.empty() ? 0 : records.front().synops.size(), 0);
+  for (const SplitThreadRecord& r : records)
+    for (std::size_t k = 0; k < total.size(); ++k) total[k] += r.synops[k];
+  return total;
+}
 
-/// Per population: the spike lists of the last `depth` steps, one list per thread (the
-/// distributed engine's lists of a rank's block; TickEngine exchanges SpikeBatches).
-struct SplitSpikes {
-  sim::TimeStep depth = 2;
-  std::size_t threads = 1;
-  std::vector<SpikeList> lists;  ///< [slot * threads + thread]
-  /// `history`: steps the readers need; `interval`: steps a thread may run ahead of another.
-  void init(sim::TimeStep history, sim::TimeStep interval, int nthreads) {
-    depth = history + interval;
-    threads = static_cast<std::size_t>(nthreads);
-    lists.assign(static_cast<std::size_t>(depth) * threads, {});
-  }
-  std::vector<std::uint32_t>& list(sim::TimeStep t, int b) {
-    return lists[static_cast<std::size_t>(t % depth) * threads + static_cast<std::size_t>(b)].spikes;
-  }
-  const std::vector<std::uint32_t>& list(sim::TimeStep t, std::size_t b) const {
-    return lists[static_cast<std::size_t>(t % depth) * threads + b].spikes;
-  }
-};
+template <class Real>
+struct ProjectionPlan;  // tick_engine.hpp
+
+/// The counters a split trial implies, as the single-threaded loop fills them: per population
+/// and step its spikes (from `record`'s spike counts, which must be complete) and (spiking)
+/// neuron updates; per projection and step from its first delivery on, the synaptic events of
+/// all threads and the synapse count as dense ops. `synops`: [projection][step], summed over the
+/// threads (and ranks); `synapses`: [projection], all of its synapses.
+template <class Real>
+void add_split_counters(const EnginePlan& plan, const std::vector<ProjectionPlan<Real>>& projections,
+                        std::span<const std::int64_t> synapses, std::span<const std::int64_t> synops,
+                        sim::TrialRecord& record) {
+  const sim::TimeStep steps = plan.steps;
+  for (const PopulationPlan& p : plan.populations)
+    for (sim::TimeStep t = 0; t < steps; ++t) {
+      sim::OpCounts& c = record.counters.population(p.id, t);
+      c.spikes += record.spikes(p.id, t);
+      if (p.kind == sim::PopulationKind::Spiking) c.neuron_updates += static_cast<std::int64_t>(p.size);
+    }
+  for (const ProjectionPlan<Real>& p : projections)
+    for (sim::TimeStep t = p.delay; t < steps; ++t) {
+      const std::int64_t events = synops[p.index * static_cast<std::size_t>(steps) + static_cast<std::size_t>(t)];
+      sim::OpCounts& c = record.counters.projection(p.index, t);
+      c.acs += events;
+      c.executed_ops += events;
+      c.dense_ops += synapses[p.index];
+    }
+}
 
 /// Merges per-thread rasters (each sorted by step, thread ranges ascending) into step, neuron order.
 template <class Record>

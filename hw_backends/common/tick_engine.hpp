@@ -253,8 +253,10 @@ class TickEngine final : public sim::CompiledNetwork {
         ranges_.push_back(NeuronRanges::only(p.size, threads, owner[p.id]));
       else
         ranges_.push_back(NeuronRanges::even(p.size, threads, sim::kCacheLine / sizeof(Real)));
-    for (const ProjectionPlan<Real>& p : projections_)
+    for (const ProjectionPlan<Real>& p : projections_) {
       split_rows_.emplace_back(p.row_start, p.syn_target, p.syn_weight, ranges_[p.target], threads);
+      split_synapses_.push_back(static_cast<std::int64_t>(p.syn_target.size()));
+    }
   }
 
   void run_split_trial(TickWorkspace<Real>& ws, const sim::RecordOptions& options, sim::TrialRecord& record) const {
@@ -270,31 +272,10 @@ class TickEngine final : public sim::CompiledNetwork {
 #endif
     for (const SplitThreadRecord& r : ws.thread_records)
       for (std::size_t k = 0; k < r.spike_counts.size(); ++k) record.spike_counts[k] += r.spike_counts[k];
-    if (options.counters) add_split_counters(ws, record);
+    if (options.counters)
+      add_split_counters(plan_, projections_, split_synapses_, total_synops(ws.thread_records), record);
     if (options.raster)
       for (std::size_t id = 0; id < npop; ++id) merge_rasters(ws.thread_records, id, record.raster[id]);
-  }
-
-  /// The counters a split trial implies, as the single-threaded loop fills them: per population
-  /// and step its spikes and (spiking) neuron updates; per projection and step from its first
-  /// delivery on, the synaptic events of all threads and the synapse count as dense ops.
-  void add_split_counters(const TickWorkspace<Real>& ws, sim::TrialRecord& record) const {
-    const sim::TimeStep steps = plan_.steps;
-    for (const PopulationPlan& p : plan_.populations)
-      for (sim::TimeStep t = 0; t < steps; ++t) {
-        sim::OpCounts& c = record.counters.population(p.id, t);
-        c.spikes += record.spikes(p.id, t);
-        if (p.kind == sim::PopulationKind::Spiking) c.neuron_updates += static_cast<std::int64_t>(p.size);
-      }
-    for (const ProjectionPlan<Real>& p : projections_)
-      for (sim::TimeStep t = p.delay; t < steps; ++t) {
-        std::int64_t events = 0;
-        for (const SplitThreadRecord& r : ws.thread_records) events += r.synops[p.index * static_cast<std::size_t>(steps) + static_cast<std::size_t>(t)];
-        sim::OpCounts& c = record.counters.projection(p.index, t);
-        c.acs += events;
-        c.executed_ops += events;
-        c.dense_ops += static_cast<std::int64_t>(p.syn_target.size());
-      }
   }
 
   /// One thread's whole trial: its neuron ranges, in schedule order, batch by batch; batch m
@@ -366,6 +347,7 @@ class TickEngine final : public sim::CompiledNetwork {
   sim::TimeStep split_lead_ = 1;               ///< batch m waits for all to finish batch m - lead
   std::vector<NeuronRanges> ranges_;           ///< per population (split trials)
   std::vector<SplitRows<Real>> split_rows_;    ///< per projection (split trials)
+  std::vector<std::int64_t> split_synapses_;   ///< per projection: its synapses (dense-equivalent ops)
 };
 
 }  // namespace snnsim::hw_backends

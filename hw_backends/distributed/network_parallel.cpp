@@ -2,6 +2,7 @@
 #include "hw_backends/distributed/network_parallel.hpp"
 
 #include <algorithm>
+#include <span>
 
 #include <fmt/format.h>
 
@@ -97,7 +98,7 @@ class NetworkParallelEngine final : public NetworkParallel {
         neurons_[id] = sim::make_state<Real>(*net.population(id).dynamics, plan_.populations[id].size);
       // A block reads steps up to max_delay back while the block just exchanged is written.
       received_[id].init(max_delay + interval_);
-      own_[id].init(/*history*/ 0, /*interval*/ interval_, threads_);
+      own_[id].init(/*history=*/0, /*batch_steps=*/interval_, /*lead=*/0, threads_);
     }
     records_.resize(static_cast<std::size_t>(threads_));
   }
@@ -105,7 +106,7 @@ class NetworkParallelEngine final : public NetworkParallel {
   void run_trial(const sim::Stimulus& stimulus, const sim::RecordOptions& options, sim::TrialRecord& record,
                  ExchangeTimes& times) override {
     check_stimulus(*net_, stimulus);
-    reset(options);
+    reset();
 #ifdef _OPENMP
 #pragma omp parallel num_threads(threads_)
     thread_trial(stimulus, omp_get_thread_num(), options, times);
@@ -132,18 +133,19 @@ class NetworkParallelEngine final : public NetworkParallel {
     return r;
   }
 
-  void reset(const sim::RecordOptions& options) {
+  void reset() {
     for (auto& n : neurons_)
       if (n) n->reset();
     for (SpikeRing& r : received_)
       for (auto& s : r.slots) s.clear();
     std::fill(cursor_.begin(), cursor_.end(), 0);
-    for (ThreadRecord& r : records_) r.reset(plan_.populations.size(), projections_.size(), plan_.steps, options);
   }
 
-  /// One thread's trial: blocks of D steps, each followed by the exchange on thread 0.
+  /// One thread's trial: blocks of D steps, each followed by the exchange on thread 0. Each
+  /// thread resets its own record (SplitThreadRecord).
   void thread_trial(const sim::Stimulus& stimulus, int b, const sim::RecordOptions& options, ExchangeTimes& times) {
-    ThreadRecord& rec = records_[static_cast<std::size_t>(b)];
+    SplitThreadRecord& rec = records_[static_cast<std::size_t>(b)];
+    rec.reset(plan_.populations.size(), projections_.size(), plan_.steps, options);
     for (sim::TimeStep t0 = 0; t0 < plan_.steps; t0 += interval_) {
       const sim::TimeStep t1 = std::min(t0 + interval_, plan_.steps);
       const double start = b == 0 ? comm_->wtime() : 0.0;
@@ -160,30 +162,29 @@ class NetworkParallelEngine final : public NetworkParallel {
   }
 
   /// Step t of every spiking population, for the neurons of thread b of this rank.
-  void step(ThreadRecord& rec, int b, sim::TimeStep t, const sim::RecordOptions& options) {
+  void step(SplitThreadRecord& rec, int b, sim::TimeStep t, const sim::RecordOptions& options) {
     for (sim::PopulationId id : plan_.schedule.order) {
       if (plan_.populations[id].kind != sim::PopulationKind::Spiking) continue;
       const std::size_t lo = ranges_[id].begin(b), hi = ranges_[id].end(b);
-      std::vector<std::uint32_t>& out = own_[id].list(t, b);
-      out.clear();
-      for (std::size_t j : incoming_[id]) deliver(j, t, b, options.counters ? &rec.counters : nullptr);
+      std::vector<std::uint32_t>& out = own_[id].open(t, b);
+      for (std::size_t j : incoming_[id]) deliver(j, t, b, options.counters ? rec.synops.data() : nullptr);
       if (lo < hi) neurons_[id]->step_range(t, lo, hi, out);
-      if (options.counters) rec.counters.population(id, t).neuron_updates += static_cast<std::int64_t>(hi - lo);
-      record_spikes(rec, id, t, out, options);
+      record_spikes(rec, id, t, own_[id].close(t, b), options);
     }
   }
 
-  void record_spikes(ThreadRecord& rec, sim::PopulationId id, sim::TimeStep t, const std::vector<std::uint32_t>& spikes,
-              const sim::RecordOptions& options) const {
+  /// Spike counts and raster only: the counters follow from them (add_split_counters).
+  void record_spikes(SplitThreadRecord& rec, sim::PopulationId id, sim::TimeStep t,
+                     std::span<const std::uint32_t> spikes, const sim::RecordOptions& options) const {
     rec.spike_counts[id * static_cast<std::size_t>(plan_.steps) + static_cast<std::size_t>(t)] =
         static_cast<std::int32_t>(spikes.size());
-    if (options.counters) rec.counters.population(id, t).spikes += static_cast<std::int64_t>(spikes.size());
     if (options.raster)
       for (std::uint32_t n : spikes) rec.raster[id].push_back({t, n});
   }
 
-  /// As the split trial's delivery, from the exchanged spikes (all ranks', ascending).
-  void deliver(std::size_t j, sim::TimeStep t, int b, sim::OpCounters* counters) {
+  /// As the split trial's delivery, from the exchanged spikes (all ranks', ascending); with
+  /// `synops`, records the synaptic events at [projection][step].
+  void deliver(std::size_t j, sim::TimeStep t, int b, std::int64_t* synops) {
     const ProjectionPlan<Real>& p = projections_[j];
     const sim::TimeStep s = t - p.delay;
     if (s < 0) return;
@@ -197,17 +198,12 @@ class NetworkParallelEngine final : public NetworkParallel {
       for (std::uint32_t k = rows.begin(i, b); k < end; ++k) buf[target[k]] += weight[k];
       touched += end - rows.begin(i, b);
     }
-    if (counters) {
-      sim::OpCounts& c = counters->projection(p.index, t);
-      c.acs += touched;
-      c.executed_ops += touched;
-      if (b == 0 && comm_->root()) c.dense_ops += synapses_[j];  // once for the whole network
-    }
+    if (synops) synops[p.index * static_cast<std::size_t>(plan_.steps) + static_cast<std::size_t>(t)] = touched;
   }
 
   /// The replicated input populations' spikes of steps [t0, t1), straight into the exchanged
   /// ring (they are first read at t0 + D); recorded on rank 0 only, so they count once.
-  void read_inputs(const sim::Stimulus& stimulus, sim::TimeStep t0, sim::TimeStep t1, ThreadRecord& rec,
+  void read_inputs(const sim::Stimulus& stimulus, sim::TimeStep t0, sim::TimeStep t1, SplitThreadRecord& rec,
                    const sim::RecordOptions& options) {
     for (sim::PopulationId id = 0; id < plan_.populations.size(); ++id) {
       if (plan_.populations[id].kind != sim::PopulationKind::Input) continue;
@@ -231,8 +227,8 @@ class NetworkParallelEngine final : public NetworkParallel {
     for (std::size_t e = 0; e < exchanged_.size(); ++e)
       for (sim::TimeStep t = t0; t < t1; ++t) {
         const std::size_t before = send_.size();
-        for (int b = 0; b < threads_; ++b) {
-          const std::vector<std::uint32_t>& l = own_[exchanged_[e]].list(t, b);
+        for (std::size_t b = 0; b < static_cast<std::size_t>(threads_); ++b) {
+          const std::span<const std::uint32_t> l = own_[exchanged_[e]].list(t, b);
           send_.insert(send_.end(), l.begin(), l.end());
         }
         counts[e * steps + static_cast<std::size_t>(t - t0)] = static_cast<std::int32_t>(send_.size() - before);
@@ -270,21 +266,22 @@ class NetworkParallelEngine final : public NetworkParallel {
     times.spikes_received += static_cast<std::int64_t>(all);
   }
 
-  /// Threads' records merged, then all ranks' summed (integers) and rasters merged on rank 0.
+  /// Threads' records merged, then all ranks' summed (integers: spike counts, then synaptic
+  /// events) and rasters merged on rank 0, where the other counters follow from them.
   void gather_record(const sim::RecordOptions& options, sim::TrialRecord& record) {
     const std::size_t cells = plan_.populations.size() * static_cast<std::size_t>(plan_.steps);
-    sim::OpCounters counters = records_[0].counters;
-    for (std::size_t b = 1; b < records_.size(); ++b) counters += records_[b].counters;
     std::vector<std::int64_t> sums(cells, 0);
-    for (const ThreadRecord& r : records_)
+    for (const SplitThreadRecord& r : records_)
       for (std::size_t k = 0; k < cells; ++k) sums[k] += r.spike_counts[k];
-    if (options.counters) counters.append_flat(sums);
+    const std::vector<std::int64_t> synops = total_synops(records_);
+    sums.insert(sums.end(), synops.begin(), synops.end());
     comm_->reduce_sum(sums);
     std::vector<std::vector<std::int64_t>> rasters;
     if (options.raster) rasters = comm_->gather(pack_rasters());
     if (!comm_->root()) return;
     for (std::size_t k = 0; k < cells; ++k) record.spike_counts[k] = static_cast<std::int32_t>(sums[k]);
-    if (options.counters) record.counters.read_flat(std::span<const std::int64_t>(sums).subspan(cells));
+    if (options.counters)
+      add_split_counters(plan_, projections_, synapses_, std::span<const std::int64_t>(sums).subspan(cells), record);
     if (options.raster) unpack_rasters(rasters, record);
   }
 
@@ -307,7 +304,7 @@ class NetworkParallelEngine final : public NetworkParallel {
   /// The ranks' rasters merged by step (rank blocks ascending: neuron order within a step).
   void unpack_rasters(const std::vector<std::vector<std::int64_t>>& packed, sim::TrialRecord& record) const {
     const std::size_t npop = plan_.populations.size();
-    std::vector<ThreadRecord> parts(packed.size());
+    std::vector<SplitThreadRecord> parts(packed.size());
     for (std::size_t q = 0; q < packed.size(); ++q) {
       parts[q].raster.resize(npop);
       std::size_t at = 0;
@@ -334,9 +331,9 @@ class NetworkParallelEngine final : public NetworkParallel {
   // Trial state
   std::vector<std::unique_ptr<sim::NeuronPopulationState<Real>>> neurons_;
   std::vector<SpikeRing> received_;   ///< per population: exchanged (or replicated input) spikes
-  std::vector<SplitSpikes> own_;      ///< per population: this rank's spikes of the current block, per thread
+  std::vector<SpikeBatches> own_;     ///< per population: this rank's spikes of the current block, per thread
   std::vector<std::size_t> cursor_;   ///< input populations: position in their trains
-  std::vector<ThreadRecord> records_;
+  std::vector<SplitThreadRecord> records_;
   std::vector<std::uint32_t> send_, recv_;
   std::vector<std::int32_t> all_counts_;
 };
