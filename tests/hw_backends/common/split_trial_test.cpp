@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 // The pieces of a split trial (hw_backends/common/split_trial.hpp) against hand-worked cases:
-// line-aligned neuron ranges, cache-line aligned state arrays, and the per-batch spike exchange
-// (which step's spikes a reader sees, across batches and ring slots); and Sparse delivery with
-// one weight per synapse or one for all, on 1 to 3 threads, against a hand-worked raster.
+// line-aligned neuron ranges, cache-line aligned state arrays, the per-batch spike exchange
+// (which step's spikes a reader sees, across batches and ring slots, and with one batch per
+// exchange block as the MPI engine keeps them), the counters derived from the threads' synaptic
+// events; and Sparse delivery with one weight per synapse or one for all, on 1 to 3 threads,
+// against a hand-worked raster.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -72,6 +75,34 @@ TEST_CASE("SpikeBatches: a reader sees each closed step's spikes of each thread,
       for (std::size_t b = 0; b < 2; ++b) {
         const auto seen = s.list(t - back, b);
         CHECK(std::vector<std::uint32_t>(seen.begin(), seen.end()) == expected(t - back, b));
+      }
+  }
+}
+
+TEST_CASE("SpikeBatches with one batch per exchange block (lead 0, history 0): each block read whole, then reused") {
+  // The MPI engine's use: blocks of 4 steps, 2 threads; the exchange reads a block's steps after
+  // every thread has closed them and before any opens the next block's first step.
+  SpikeBatches s;
+  s.init(/*history=*/0, /*batch_steps=*/4, /*lead=*/0, /*nthreads=*/2);
+  CHECK(s.depth == 1);
+  // Thread b fires neurons 100 * b + t and 100 * b + t + 50 at even steps, nothing at odd ones.
+  auto expected = [](sim::TimeStep t, std::size_t b) {
+    const auto n = static_cast<std::uint32_t>(100 * b + static_cast<std::size_t>(t));
+    return t % 2 ? std::vector<std::uint32_t>{} : std::vector<std::uint32_t>{n, n + 50};
+  };
+  for (sim::TimeStep t0 = 0; t0 < 10; t0 += 4) {  // the last block is 2 steps: the trial's end
+    const sim::TimeStep t1 = std::min<sim::TimeStep>(t0 + 4, 10);
+    for (sim::TimeStep t = t0; t < t1; ++t)
+      for (int b = 0; b < 2; ++b) {
+        std::vector<std::uint32_t>& out = s.open(t, b);
+        for (std::uint32_t n : expected(t, static_cast<std::size_t>(b))) out.push_back(n);
+        s.close(t, b);
+      }
+    for (sim::TimeStep t = t0; t < t1; ++t)
+      for (std::size_t b = 0; b < 2; ++b) {
+        CAPTURE(t);
+        const auto seen = s.list(t, b);
+        CHECK(std::vector<std::uint32_t>(seen.begin(), seen.end()) == expected(t, b));
       }
   }
 }
@@ -144,6 +175,36 @@ TEST_CASE("Sparse delivery adds every synapse's own weight, and one weight for a
     CHECK(if_raster({0.3, 0.3}, threads).empty());                                    // uniform: 0.6
     CHECK(if_raster({0.45, 0.45}, threads) == std::vector<sim::SpikeEvent>{{1, 0}});  // uniform: 0.9
   }
+}
+
+TEST_CASE("add_split_counters: spikes, neuron updates and dense ops from the plan, synaptic events from the threads") {
+  // weights_network: input (1 neuron) -> pop (1 `if` neuron) over 2 synapses, delay 1, 3 steps.
+  const sim::Network net = weights_network({0.3, 0.6});
+  const hw_backends::EnginePlan plan = hw_backends::make_engine_plan(net);
+  const auto projections = hw_backends::make_projection_plans<double>(net);
+  // Two threads' synaptic events, [projection][step]: 2 at step 1 (the input spike of step 0
+  // through both synapses, all on thread 1); 1 + 3 at step 2 (hand-picked, to see the sum).
+  std::vector<hw_backends::SplitThreadRecord> threads(2);
+  threads[0].synops = {0, 0, 1};
+  threads[1].synops = {0, 2, 3};
+  const std::vector<std::int64_t> synops = hw_backends::total_synops(threads);
+  CHECK(synops == std::vector<std::int64_t>{0, 2, 4});
+  sim::TrialRecord record;
+  record.reset(net, {});
+  record.spikes(0, 0) = 1;  // the input at step 0
+  record.spikes(1, 1) = 1;  // the neuron at step 1
+  const std::vector<std::int64_t> synapses{2};
+  hw_backends::add_split_counters(plan, projections, synapses, synops, record);
+  using sim::OpCounts;
+  CHECK(record.counters.population(0, 0) == OpCounts{.spikes = 1});
+  CHECK(record.counters.population(0, 1) == OpCounts{});  // an input: no neuron updates
+  CHECK(record.counters.population(1, 0) == OpCounts{.neuron_updates = 1});
+  CHECK(record.counters.population(1, 1) == OpCounts{.spikes = 1, .neuron_updates = 1});
+  CHECK(record.counters.population(1, 2) == OpCounts{.neuron_updates = 1});
+  // Before its first delivery (step < delay) nothing; then the events, and both synapses as dense ops.
+  CHECK(record.counters.projection(0, 0) == OpCounts{});
+  CHECK(record.counters.projection(0, 1) == OpCounts{.acs = 2, .dense_ops = 2, .executed_ops = 2});
+  CHECK(record.counters.projection(0, 2) == OpCounts{.acs = 4, .dense_ops = 2, .executed_ops = 4});
 }
 
 TEST_CASE("make_projection_plans: uniform_weight only when every weight is bitwise the first") {
