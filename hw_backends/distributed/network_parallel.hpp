@@ -20,8 +20,9 @@
 /// MPI_Allgatherv, uint32 each). Within the D steps the threads of a rank never wait for each
 /// other either: everything they read is from earlier blocks. Input populations (Poisson or
 /// generator trains, fixed in the network) are replicated: every rank reads them from the trains,
-/// nothing is sent. Spike counts, rasters and operation counters are gathered to rank 0 at the end
-/// of the trial (integer sums and an ordered merge: exact).
+/// nothing is sent. Spike counts, synaptic events and rasters are gathered to rank 0 at the end of
+/// the trial (integer sums and an ordered merge: exact), where the other operation counters follow
+/// from them as in a split trial (add_split_counters).
 #include <cstdint>
 #include <memory>
 
