@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
-// Micro-benchmarks of the two inner loops of point-neuron networks: the cuba_lif_exact state
-// update (per neuron-step) and event delivery through the engine (a synthetic 2 %-connected
-// population driven by fixed spike trains, per synaptic event). Whole-network figures come from
-// `snnsim bench --network FILE`; these isolate the kernels.
+// Micro-benchmarks of the inner loops: the cuba_lif_exact state update (per neuron-step), event
+// delivery through the engine (a synthetic 2 %-connected population driven by fixed spike
+// trains, per synaptic event), and the LMUFormer's fan-out kernel alone (per synop), whose rate
+// on L1-resident rows is the floor of what the event backend can do per synaptic operation.
+// Whole-network figures come from `snnsim bench`; these isolate the kernels.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
 #include <vector>
 
+#include "hw_backends/cpu_event/fan_out.hpp"
 #include "hw_backends/registry.hpp"
 #include "models/experiment/counter_rng.hpp"
 #include "neurons/cuba_lif_exact.hpp"
@@ -114,5 +116,31 @@ void BM_SparseDelivery(benchmark::State& state) {
   state.counters["synaptic_events_per_trial"] = static_cast<double>(events);
 }
 BENCHMARK(BM_SparseDelivery)->Args({4000, 1})->Args({4000, 2})->Unit(benchmark::kMillisecond)->UseRealTime();
+
+/// The fan-out kernel as the LMUFormer uses it: 128-wide rows (one per source neuron and tap),
+/// 16 spikes per call (a step's spikes of one layer, about 12 % of 128), over a weight set of
+/// range(0) KiB: 32 fits the L1 cache, 1600 is the LMUFormer's 1.6 MB of weights (L2).
+void BM_FanOutRows(benchmark::State& state) {
+  constexpr std::size_t out = 128, spikes = 16;
+  const std::size_t rows = static_cast<std::size_t>(state.range(0)) * 1024 / (out * sizeof(float));
+  std::vector<float> weight(rows * out);
+  for (std::size_t i = 0; i < weight.size(); ++i)
+    weight[i] = static_cast<float>(models::uniform01(4, models::RngStream::connectivity, 0, 0, i)) - 0.5f;
+  std::vector<std::uint32_t> events(spikes * 1024);  // 1024 calls' spike lists, each ascending
+  for (std::size_t c = 0; c < 1024; ++c)
+    for (std::size_t e = 0; e < spikes; ++e)
+      events[c * spikes + e] = static_cast<std::uint32_t>((e * rows + static_cast<std::size_t>(models::uniform01(
+                                                               5, models::RngStream::connectivity, 0, c, e) * static_cast<double>(rows))) / spikes);
+  std::vector<float> buf(out, 0.0f);
+  std::size_t call = 0;
+  for (auto _ : state) {
+    hw_backends::accumulate_rows(buf.data(), weight.data(), out, events.data() + (call++ % 1024) * spikes, spikes, out);
+    benchmark::DoNotOptimize(buf.data());
+    benchmark::ClobberMemory();
+  }
+  const double synops = static_cast<double>(state.iterations()) * static_cast<double>(spikes * out);
+  state.counters["ns_per_synop"] = benchmark::Counter(synops, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_FanOutRows)->Arg(32)->Arg(1600);
 
 }  // namespace
