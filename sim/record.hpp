@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 /// What a backend records while it simulates one trial: spike counts per population and step,
-/// optional full rasters, the output populations' values, and operation counters. Counters are
-/// incremented by the backend at the place where it does the work, never derived afterwards.
+/// optional full rasters, the output populations' values, and operation counters. What depends on
+/// the activity (spikes, synaptic events, MACs) is counted by the backend where it does the work,
+/// never derived afterwards. Only a trial split over threads or ranks fills in, after merging,
+/// what every step does whatever the activity: neuron updates (the population size) and dense ops.
 #include <cstdint>
 #include <span>
 #include <vector>
