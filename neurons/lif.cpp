@@ -152,7 +152,7 @@ bool exact_reciprocal(float tau) {
 
 class LifState final : public sim::NeuronPopulationState<float> {
  public:
-  LifState(LifConstants c, std::size_t n) : c_(c), v_(n, c.v_reset), input_(n, 0.0f) {}
+  LifState(LifConstants c, std::size_t n) : c_(c), v_(n, c.v_reset), input_(n, 0.0f), fired_(n) {}
   void reset() override {
     std::fill(v_.begin(), v_.end(), c_.v_reset);
     std::fill(input_.begin(), input_.end(), 0.0f);
@@ -171,18 +171,20 @@ class LifState final : public sim::NeuronPopulationState<float> {
   }
 
  private:
+  /// The kernels compact the firing indices into fired_, which has room for every neuron, so
+  /// that the caller's list grows by the spikes only (not cleared to the population size).
   void step_reset0(std::vector<std::uint32_t>& spikes) {
-    const std::size_t first = spikes.size(), n = v_.size();
-    spikes.resize(first + n);  // room for every neuron; cut back to those that fired
-    const LifKernelArgs args{c_.tau, 1.0f / c_.tau, c_.v_threshold, v_.data(), input_.data(), spikes.data() + first};
+    const std::size_t n = v_.size();
+    const LifKernelArgs args{c_.tau, 1.0f / c_.tau, c_.v_threshold, v_.data(), input_.data(), fired_.data()};
     const std::size_t fired =
         reciprocal_ ? neurons::step_reset0<true>(args, n) : neurons::step_reset0<false>(args, n);
-    spikes.resize(first + fired);
+    spikes.insert(spikes.end(), fired_.begin(), fired_.begin() + static_cast<std::ptrdiff_t>(fired));
   }
 
   LifConstants c_;
   bool reciprocal_ = exact_reciprocal(c_.tau);
   std::vector<float> v_, input_;
+  std::vector<std::uint32_t> fired_;
 };
 
 class LifDynamics final : public sim::NeuronDynamics {
