@@ -40,16 +40,13 @@ struct History {
   std::size_t size = 0;
   std::vector<std::vector<std::uint32_t>> events;  ///< [slot]: spiking neurons / non-zero channels
   std::vector<Real> values;                        ///< [slot][size] for graded populations
-  std::vector<sim::TimeStep> time;                 ///< [slot]: which step the slot holds (-1 none)
 
   void init(sim::TimeStep history, std::size_t n, bool graded) {
     slots = std::bit_ceil(static_cast<std::size_t>(std::max<sim::TimeStep>(history, 1)));
     size = n;
     events.assign(slots, {});
     values.assign(graded ? slots * n : 0, Real(0));
-    time.assign(slots, -1);
   }
-  void clear() { std::fill(time.begin(), time.end(), -1); }
   /// t >= 0.
   std::size_t slot(sim::TimeStep t) const { return static_cast<std::size_t>(t) & (slots - 1); }
   std::span<const std::uint32_t> events_at(sim::TimeStep t) const { return events[slot(t)]; }

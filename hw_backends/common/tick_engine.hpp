@@ -131,7 +131,6 @@ class TickEngine final : public sim::CompiledNetwork {
 
  private:
   void reset(TickWorkspace<Real>& ws) const {
-    for (auto& h : ws.history) h.clear();
     for (auto& n : ws.neurons)
       if (n) n->reset();
     for (auto& a : ws.analog_input) std::fill(a.begin(), a.end(), Real(0));
@@ -147,9 +146,7 @@ class TickEngine final : public sim::CompiledNetwork {
                const sim::RecordOptions& options, sim::TrialRecord& record) const {
     const PopulationPlan& p = plan_.populations[id];
     History<Real>& hist = ws.history[id];
-    const std::size_t slot = hist.slot(t);
-    hist.time[slot] = t;
-    std::vector<std::uint32_t>& events = hist.events[slot];
+    std::vector<std::uint32_t>& events = hist.events[hist.slot(t)];
     events.clear();
 
     for (std::size_t j : incoming_[id]) {
