@@ -48,37 +48,17 @@ std::vector<double> rank_times(const hw_backends::ExchangeTimes& t, int runs) {
 }
 
 int bench(const BenchArgs& args, const Registries& registries, const sim::Communicator& comm) {
-  struct Prepared {
-    const sim::Backend* backend = nullptr;
-    models::ImportedNetwork imported;
-    int threads = 1;
-  };
-  Prepared prepared = comm.all_or_none([&] {
-    if (args.runs < 1) throw Error("snnsim bench", "--runs", "at least 1 run", fmt::format("{}", args.runs));
-    Prepared p;
-    p.backend = &registries.backends.get(args.backend, "snnsim bench", "--backend");
-    check_distributed_backend(comm, args.backend, "snnsim bench");
-    p.imported = load_network(args.network, std::nullopt, registries);
-    p.threads = sim::resolve_threads(args.threads);
-    return p;
-  });
-  expect_same_network(comm, args.network, prepared.imported, args.backend);
+  const PreparedNetwork prepared =
+      prepare_network(comm, registries, "snnsim bench", args.network, args.backend, args.threads, std::nullopt, [&] {
+        if (args.runs < 1) throw Error("snnsim bench", "--runs", "at least 1 run", fmt::format("{}", args.runs));
+      });
   const models::ImportedNetwork& imported = prepared.imported;
   const sim::Network& net = *imported.network;
   const int threads = prepared.threads;
   const sim::Backend& backend = *prepared.backend;
   // One process: the backend's engine; under mpirun: the distributed engine, timed per rank.
-  std::unique_ptr<sim::CompiledNetwork> compiled;
-  std::unique_ptr<sim::Workspace> ws;
-  std::unique_ptr<hw_backends::NetworkParallel> distributed;
-  comm.all_or_none([&] {
-    if (comm.uses_mpi()) {
-      distributed = hw_backends::compile_network_parallel(net, comm, threads);
-    } else {
-      compiled = compile_network(backend, net, threads);
-      ws = compiled->make_workspace();
-    }
-  });
+  const NetworkSimulation simulation(prepared, comm);
+  const bool distributed = simulation.distributed();
   hw_backends::ExchangeTimes times;
   sim::RecordOptions options;  // counters on (they give the synaptic events), no raster
   sim::TrialRecord record;
@@ -91,10 +71,7 @@ int bench(const BenchArgs& args, const Registries& registries, const sim::Commun
     comm.barrier();  // ranks start each run together
     const auto start = std::chrono::steady_clock::now();
     const std::clock_t cpu_start = std::clock();
-    if (distributed)
-      distributed->run_trial(imported.stimulus, options, record, times);
-    else
-      compiled->run_trial(*ws, imported.stimulus, options, record);
+    simulation.run_trial(imported.stimulus, options, record, times);
     cpus.push_back(static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC);
     walls.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     events = record.counters.total().acs;
@@ -125,7 +102,7 @@ int bench(const BenchArgs& args, const Registries& registries, const sim::Commun
     fmt::print("peak memory        {:.1f} MiB{}\n", rss, distributed ? " (rank 0)" : "");
     nlohmann::json per_rank = nlohmann::json::array();
     if (distributed) {
-      const nlohmann::json d = distributed->describe().at("distributed");
+      const nlohmann::json d = simulation.mpi();
       fmt::print("\nmpi: {} ranks x {} threads, spikes exchanged every {} steps; seconds per run (mean of {}):\n",
                  comm.size(), threads, d.at("exchange_every_steps").get<int>(), args.runs);
       fmt::print("{:>4} {:>10} {:>14} {:>10} {:>10} {:>12} {:>14} {:>9}\n", "rank", "compute", "communication", "waiting",

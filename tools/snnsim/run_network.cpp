@@ -51,51 +51,60 @@ std::size_t synapse_count(const sim::Network& net) {
   return n;
 }
 
-/// Everything a rank reads and checks before simulating (agreed between ranks).
-struct Prepared {
-  const sim::Backend* backend = nullptr;
-  models::ImportedNetwork imported;
-  int threads = 1;
-};
-
-/// One trial on this process alone (the backend's engine, threads inside the trial).
-void simulate_alone(const Prepared& p, const sim::RecordOptions& options, sim::TrialRecord& record, nlohmann::json& mpi) {
-  const auto compiled = compile_network(*p.backend, *p.imported.network, p.threads);
-  const auto ws = compiled->make_workspace();
-  compiled->run_trial(*ws, p.imported.stimulus, options, record);
-  mpi = nullptr;
-}
-
-/// One trial over the ranks (hw_backends/distributed); the record is complete on rank 0.
-void simulate_distributed(const Prepared& p, const sim::Communicator& comm, const sim::RecordOptions& options,
-                          sim::TrialRecord& record, nlohmann::json& mpi) {
-  const auto engine = comm.all_or_none(
-      [&] { return hw_backends::compile_network_parallel(*p.imported.network, comm, p.threads); });
-  hw_backends::ExchangeTimes times;
-  engine->run_trial(p.imported.stimulus, options, record, times);
-  mpi = engine->describe().at("distributed");
-}
-
 }  // namespace
 
-int run_network(const NetworkRunArgs& args, const Registries& registries, const sim::Communicator& comm) {
-  const Prepared prepared = comm.all_or_none([&] {
-    Prepared p;
-    p.backend = &registries.backends.get(args.backend, "snnsim run", "--backend");
-    check_distributed_backend(comm, args.backend, "snnsim run");
-    if (!args.spikes.empty()) {
-      const std::filesystem::path inputs[] = {args.network};
-      ensure_not_input(args.spikes, inputs);
-    }
-    p.imported = load_network(args.network, args.seed, registries);
-    p.threads = sim::resolve_threads(args.threads);
+PreparedNetwork prepare_network(const sim::Communicator& comm, const Registries& registries, const std::string& command,
+                                const std::string& path, const std::string& backend, int threads,
+                                std::optional<std::uint64_t> seed, const std::function<void()>& check) {
+  PreparedNetwork prepared = comm.all_or_none([&] {
+    check();
+    PreparedNetwork p;
+    p.backend = &registries.backends.get(backend, command, "--backend");
+    check_distributed_backend(comm, backend, command);
+    p.imported = load_network(path, seed, registries);
+    p.threads = sim::resolve_threads(threads);
     return p;
   });
-  expect_same_network(comm, args.network, prepared.imported, args.backend);
+  expect_same_network(comm, path, prepared.imported, backend);
+  return prepared;
+}
+
+NetworkSimulation::NetworkSimulation(const PreparedNetwork& prepared, const sim::Communicator& comm) {
+  const sim::Network& net = *prepared.imported.network;
+  comm.all_or_none([&] {
+    if (comm.uses_mpi()) {
+      distributed_ = hw_backends::compile_network_parallel(net, comm, prepared.threads);
+    } else {
+      compiled_ = compile_network(*prepared.backend, net, prepared.threads);
+      workspace_ = compiled_->make_workspace();
+    }
+  });
+}
+
+void NetworkSimulation::run_trial(const sim::Stimulus& stimulus, const sim::RecordOptions& options,
+                                  sim::TrialRecord& record, hw_backends::ExchangeTimes& times) const {
+  if (distributed_)
+    distributed_->run_trial(stimulus, options, record, times);
+  else
+    compiled_->run_trial(*workspace_, stimulus, options, record);
+}
+
+nlohmann::json NetworkSimulation::mpi() const {
+  return distributed_ ? distributed_->describe().at("distributed") : nlohmann::json();
+}
+
+int run_network(const NetworkRunArgs& args, const Registries& registries, const sim::Communicator& comm) {
+  const PreparedNetwork prepared =
+      prepare_network(comm, registries, "snnsim run", args.network, args.backend, args.threads, args.seed, [&] {
+        if (args.spikes.empty()) return;
+        const std::filesystem::path inputs[] = {args.network};
+        ensure_not_input(args.spikes, inputs);
+      });
   const sim::Network& net = *prepared.imported.network;
   const models::ImportedNetwork& imported = prepared.imported;
   const sim::Backend& backend = *prepared.backend;
   const int threads = prepared.threads;
+  const NetworkSimulation simulation(prepared, comm);
   sim::RecordOptions options;
   options.raster = !args.spikes.empty();
   sim::TrialRecord record;
@@ -103,12 +112,10 @@ int run_network(const NetworkRunArgs& args, const Registries& registries, const 
 
   comm.barrier();  // ranks start together: the time is the run's, not the slowest loader's
   const auto start = std::chrono::steady_clock::now();
-  nlohmann::json mpi;
-  if (comm.uses_mpi())
-    simulate_distributed(prepared, comm, options, record, mpi);
-  else
-    simulate_alone(prepared, options, record, mpi);
+  hw_backends::ExchangeTimes times;
+  simulation.run_trial(imported.stimulus, options, record, times);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const nlohmann::json mpi = simulation.mpi();
 
   // Rank 0 alone reports and writes (its record is the whole network's); a failure to write is
   // agreed, so every rank exits with it.
