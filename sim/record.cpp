@@ -33,17 +33,25 @@ static_assert(sizeof(OpCounts) == std::size(kCountFields) * sizeof(std::int64_t)
 
 }  // namespace
 
+void OpCounts::append_flat(std::vector<std::int64_t>& out) const {
+  for (auto field : kCountFields) out.push_back(this->*field);
+}
+
+std::size_t OpCounts::read_flat(std::span<const std::int64_t> in) {
+  std::size_t at = 0;
+  for (auto field : kCountFields) this->*field = in[at++];
+  return at;
+}
+
 void OpCounters::append_flat(std::vector<std::int64_t>& out) const {
   for (const auto* part : {&populations_, &projections_})
-    for (const OpCounts& c : *part)
-      for (auto field : kCountFields) out.push_back(c.*field);
+    for (const OpCounts& c : *part) c.append_flat(out);
 }
 
 std::size_t OpCounters::read_flat(std::span<const std::int64_t> in) {
   std::size_t at = 0;
   for (auto* part : {&populations_, &projections_})
-    for (OpCounts& c : *part)
-      for (auto field : kCountFields) c.*field = in[at++];
+    for (OpCounts& c : *part) at += c.read_flat(in.subspan(at));
   return at;
 }
 

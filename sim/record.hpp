@@ -26,6 +26,10 @@ struct OpCounts {
   std::int64_t dense_ops = 0;     ///< what a dense time-stepped engine performs for the same step
   std::int64_t executed_ops = 0;  ///< arithmetic this backend itself executed
   std::int64_t synops() const { return acs + macs; }
+  /// Every field appended to a flat integer buffer in one fixed order (e.g. to sum over MPI
+  /// ranks); read_flat() is the inverse and returns the values it consumed.
+  void append_flat(std::vector<std::int64_t>& out) const;
+  std::size_t read_flat(std::span<const std::int64_t> in);
   OpCounts& operator+=(const OpCounts& o) {
     spikes += o.spikes;
     neuron_updates += o.neuron_updates;

@@ -86,6 +86,8 @@ RunTotals run_trials(const Network& net, const CompiledNetwork& compiled, const 
 
   RunTotals totals;
   totals.counters_steps = net.steps();
+  // Zeros of the network's shape even when no trial ran (a rank without images still reduces).
+  totals.counters = OpCounters(net.population_count(), net.projection_count(), net.steps());
   totals.spike_counts.assign(net.population_count() * static_cast<std::size_t>(net.steps()), 0);
   for (const RunTotals& p : partial) {
     totals.trials += p.trials;

@@ -30,10 +30,6 @@ class GoldenTrials final : public sim::TrialSource {
   std::size_t per_sample_;
 };
 
-std::size_t argmax(const float* v, std::size_t n) {
-  return static_cast<std::size_t>(std::max_element(v, v + n) - v);
-}
-
 }  // namespace
 
 GoldenData load_golden(const LmuformerModel& model) {
@@ -84,7 +80,7 @@ VerifyResult verify_golden(const LmuformerModel& model, const sim::CompiledNetwo
   sim::run_trials(net, compiled, trials, options, [&](std::size_t i, const sim::TrialRecord& rec) {
     const std::vector<float> logits = mean_logits(rec, c.classes);
     const std::vector<float> cumulative = cumulative_logits(rec, c.classes);
-    correct[i] = static_cast<std::int64_t>(argmax(logits.data(), c.classes)) == golden.labels[i];
+    correct[i] = predicted_class(logits) == golden.labels[i];
     for (std::size_t k = 0; k < c.classes; ++k)
       logit_err[i] = std::max(logit_err[i], std::abs(double(logits[k]) - golden.logits[i * c.classes + k]));
     for (std::size_t k = 0; k < T * c.classes; ++k)

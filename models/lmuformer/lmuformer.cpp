@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "models/lmuformer/lmuformer.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -146,6 +148,10 @@ std::vector<float> mean_logits(const sim::TrialRecord& record, std::size_t class
     for (std::size_t c = 0; c < classes; ++c) sum[c] += static_cast<float>(y[static_cast<std::size_t>(t) * classes + c]);
   for (float& v : sum) v /= static_cast<float>(record.steps);
   return sum;
+}
+
+int predicted_class(std::span<const float> logits) {
+  return static_cast<int>(std::max_element(logits.begin(), logits.end()) - logits.begin());
 }
 
 std::vector<float> cumulative_logits(const sim::TrialRecord& record, std::size_t classes) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,9 @@ LmuformerModel build_lmuformer(const layers::TensorSource& weights, const Lmufor
 
 /// logits = (1/T) sum_t y_t of the network output "logits" (float32, summed in step order).
 std::vector<float> mean_logits(const sim::TrialRecord& record, std::size_t classes);
+
+/// The predicted class: the index of the largest logit (the first of equal ones, as argmax).
+int predicted_class(std::span<const float> logits);
 
 /// logits_cumulative[t] = (1/(t+1)) sum_{k<=t} y_k, [T][classes].
 std::vector<float> cumulative_logits(const sim::TrialRecord& record, std::size_t classes);

@@ -397,9 +397,7 @@ void RunCollector::reduce_to_root(const sim::Communicator& comm) {
     const bool added = !im.spikes.empty();
     for (std::size_t p = 0; p < npop; ++p) sums.push_back(added ? im.spikes[p] : 0);
     for (std::size_t p = 0; p < npop; ++p) sums.push_back(added ? im.silent_neurons[p] : 0);
-    for (const std::int64_t v : {im.ops.spikes, im.ops.neuron_updates, im.ops.state_updates, im.ops.acs, im.ops.macs,
-                                 im.ops.adds, im.ops.dense_ops, im.ops.executed_ops})
-      sums.push_back(v);
+    im.ops.append_flat(sums);
   }
   comm.reduce_sum(sums);
   // Rasters of the first images: (image, then per population the count and (step, neuron) pairs).
@@ -425,11 +423,8 @@ void RunCollector::reduce_to_root(const sim::Communicator& comm) {
     im.silent_neurons.assign(sums.begin() + static_cast<std::ptrdiff_t>(at + npop),
                              sums.begin() + static_cast<std::ptrdiff_t>(at + 2 * npop));
     at += 2 * npop;
-    for (std::int64_t* v : {&im.ops.spikes, &im.ops.neuron_updates, &im.ops.state_updates, &im.ops.acs, &im.ops.macs,
-                            &im.ops.adds, &im.ops.dense_ops, &im.ops.executed_ops})
-      *v = sums[at++];
+    at += im.ops.read_flat(std::span<const std::int64_t>(sums).subspan(at));
   }
-  static_assert(sizeof(sim::OpCounts) == 8 * sizeof(std::int64_t), "reduce_to_root must pack every OpCounts field");
   for (const std::vector<std::int64_t>& part : rasters)
     for (std::size_t k = 0; k < part.size();) {
       Raster& r = rasters_[static_cast<std::size_t>(part[k++])];

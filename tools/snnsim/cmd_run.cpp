@@ -101,10 +101,6 @@ void expect_same_inputs(const sim::Communicator& comm, const RunArgs& args, cons
 void reduce_to_root(const sim::Communicator& comm, sim::RunTotals& totals, report::RunCollector& collector,
                     std::vector<SampleResult>& samples, sim::Block mine, std::size_t classes) {
   if (!comm.uses_mpi()) return;
-  // A rank without images (more ranks than images) has empty counters: give it zeros of the
-  // same shape, every rank must contribute the same number of integers.
-  const sim::Network& net = collector.network();
-  if (totals.counters.steps() == 0) totals.counters = sim::OpCounters(net.population_count(), net.projection_count(), net.steps());
   std::vector<std::int64_t> sums(totals.spike_counts.begin(), totals.spike_counts.end());
   sums.push_back(static_cast<std::int64_t>(totals.trials));
   totals.counters.append_flat(sums);
@@ -124,7 +120,7 @@ void reduce_to_root(const sim::Communicator& comm, sim::RunTotals& totals, repor
     for (std::size_t k = 0; k < part.size(); k += classes, ++image) {
       SampleResult& s = samples[image];
       s.logits.assign(part.begin() + static_cast<std::ptrdiff_t>(k), part.begin() + static_cast<std::ptrdiff_t>(k + classes));
-      s.pred = static_cast<int>(std::max_element(s.logits.begin(), s.logits.end()) - s.logits.begin());
+      s.pred = models::predicted_class(s.logits);
     }
 }
 
@@ -157,7 +153,7 @@ int run(const RunArgs& args, const Registries& registries, const sim::Communicat
     return sim::run_trials(net, *compiled, my_trials, options, [&](std::size_t i, const sim::TrialRecord& r) {
       SampleResult& s = samples[mine.begin + i];
       s.logits = models::mean_logits(r, c.classes);
-      s.pred = static_cast<int>(std::max_element(s.logits.begin(), s.logits.end()) - s.logits.begin());
+      s.pred = models::predicted_class(s.logits);
       collector.add_trial(mine.begin + i, r);
     });
   });
