@@ -49,7 +49,7 @@ TEST_CASE("regression: TOML experiments with huge declared sizes are refused bef
   // 10^9 steps x (2 populations x (4 + 64) + 1 projection x 64 bytes) + 20 neurons x 32 bytes.
   CHECK(load_error(dir, experiment("10", "10", "100000 s")) ==
         file + "duration: " + limit + "200000000640 bytes to simulate one trial");
-  // 2^31 neurons of state at 32 bytes each.
+  // (2^31 + 10) neurons of state at 32 bytes each.
   CHECK(load_error(dir, experiment("2147483648", "10", "1 ms")) ==
         file + "populations: " + limit + "68719477056 bytes for the neurons' state");
   CHECK(load_error(dir, experiment("10", "10", "1 ms")).empty());

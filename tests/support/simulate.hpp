@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// Runs one trial of an imported network on cpu_event with full rasters, for tests.
+/// Runs one trial of a network on cpu_event with full rasters, for tests.
 #include <string>
 
 #include "models/network_io.hpp"
@@ -8,17 +8,21 @@
 
 namespace snnsim::test {
 
-inline sim::TrialRecord simulate_one_trial(const models::ImportedNetwork& n, int threads) {
+inline sim::TrialRecord simulate_one_trial(const sim::Network& net, const sim::Stimulus& stimulus, int threads) {
   sim::BackendOptions options;
   options.settings["threads"] = std::to_string(threads);
-  const auto compiled = registries().backends.get("cpu_event", "test", "backend").compile(*n.network, options);
+  const auto compiled = registries().backends.get("cpu_event", "test", "backend").compile(net, options);
   const auto ws = compiled->make_workspace();
   sim::RecordOptions record_options;
   record_options.raster = true;
   sim::TrialRecord record;
-  record.reset(*n.network, record_options);
-  compiled->run_trial(*ws, n.stimulus, record_options, record);
+  record.reset(net, record_options);
+  compiled->run_trial(*ws, stimulus, record_options, record);
   return record;
+}
+
+inline sim::TrialRecord simulate_one_trial(const models::ImportedNetwork& n, int threads) {
+  return simulate_one_trial(*n.network, n.stimulus, threads);
 }
 
 }  // namespace snnsim::test

@@ -14,7 +14,9 @@
 #include "hw_backends/common/split_trial.hpp"
 #include "hw_backends/common/tick_engine.hpp"
 #include "sim/cache_aligned.hpp"
+#include "tests/support/network.hpp"
 #include "tests/support/registries.hpp"
+#include "tests/support/simulate.hpp"
 
 using namespace snnsim;
 using hw_backends::NeuronRanges;
@@ -113,23 +115,14 @@ namespace {
 /// one `if` neuron (v += input, fires when v > 0.8), 3 steps.
 sim::Network weights_network(const std::vector<double>& weights) {
   sim::Network net("weights", 3, sim::Precision::F64);
-  sim::Population input;
-  input.name = "input";
-  input.size = 1;
-  input.kind = sim::PopulationKind::Input;
+  sim::Population input = test::input_population("input", 1);
   sim::SpikeTrains trains;
   trains.neuron = {0};
   trains.step = {0};
   input.fixed_spikes = trains;
   const sim::PopulationId in = net.add_population(std::move(input));
-  sim::Population pop;
-  pop.name = "pop";
-  pop.size = 1;
-  pop.kind = sim::PopulationKind::Spiking;
-  pop.neuron_model = "if";
-  pop.params = {{"v_threshold", 0.8}, {"v_reset", 0.0}, {"dt", 1e-4}};
-  pop.dynamics = test::registries().neurons.get("if", "test", "model").instantiate(pop.params, {}, 1, "test", "pop");
-  const sim::PopulationId out = net.add_population(std::move(pop));
+  const sim::PopulationId out = net.add_population(
+      test::spiking_population("pop", 1, "if", {{"v_threshold", 0.8}, {"v_reset", 0.0}, {"dt", 1e-4}}));
   sim::Sparse sparse;
   for (double w : weights) {
     sparse.source.push_back(0);
@@ -147,18 +140,9 @@ sim::Network weights_network(const std::vector<double>& weights) {
 /// The `if` neuron's raster on `threads` threads.
 std::vector<sim::SpikeEvent> if_raster(const std::vector<double>& weights, int threads) {
   const sim::Network net = weights_network(weights);
-  sim::BackendOptions options;
-  options.settings["threads"] = std::to_string(threads);
-  const auto compiled = test::registries().backends.get("cpu_event", "test", "backend").compile(net, options);
-  const auto ws = compiled->make_workspace();
   sim::Stimulus stimulus;
   stimulus.resize(net.population_count());
-  sim::RecordOptions record_options;
-  record_options.raster = true;
-  sim::TrialRecord record;
-  record.reset(net, record_options);
-  compiled->run_trial(*ws, stimulus, record_options, record);
-  return record.raster[1];
+  return test::simulate_one_trial(net, stimulus, threads).raster[1];
 }
 
 }  // namespace
