@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/cache_aligned.hpp"
 #include "sim/error.hpp"
 
 namespace snnsim::neurons {
@@ -37,7 +38,7 @@ const std::array<sim::PortSpec, 1> kPorts{{{"current", false}}};
 /// default 2), d / tau is computed as d * (1 / tau): 1 / tau is exact and both are the correctly
 /// rounded value of the same real number, so the bits are equal and a multiply replaces a slow
 /// divide. The input is cleared as it is read. The indices of the neurons that fire are written
-/// to `out` (room for n - i) in ascending order straight from the compare mask, without a branch
+/// to `out` (room for n - i + 16) in ascending order straight from the compare mask, without a branch
 /// per neuron (firing is ~10 % and unpredictable); the kernels return the next neuron and count.
 struct LifKernelArgs {
   float tau, inv_tau, threshold;
@@ -78,14 +79,18 @@ template <bool Reciprocal>
 std::size_t step_reset0_sse2(const LifKernelArgs& a, std::size_t i, std::size_t n, std::size_t& count) {
   const __m128 scale = _mm_set1_ps(Reciprocal ? a.inv_tau : a.tau), thr = _mm_set1_ps(a.threshold);
   const __m128 zero = _mm_setzero_ps();
+  float* __restrict v = a.v;  // locals, as in the AVX-512 kernel
+  float* __restrict in = a.in;
+  std::size_t fired = count;
   for (; i + 4 <= n; i += 4) {
-    const __m128 v = _mm_loadu_ps(a.v + i), d = _mm_sub_ps(_mm_loadu_ps(a.in + i), v);
-    const __m128 h = _mm_add_ps(v, Reciprocal ? _mm_mul_ps(d, scale) : _mm_div_ps(d, scale));
+    const __m128 vi = _mm_loadu_ps(v + i), d = _mm_sub_ps(_mm_loadu_ps(in + i), vi);
+    const __m128 h = _mm_add_ps(vi, Reciprocal ? _mm_mul_ps(d, scale) : _mm_div_ps(d, scale));
     const __m128 fire = _mm_cmpge_ps(h, thr);
-    _mm_storeu_ps(a.v + i, _mm_andnot_ps(fire, h));
-    _mm_storeu_ps(a.in + i, zero);
-    write_lanes(static_cast<unsigned>(_mm_movemask_ps(fire)), i, a.out, count);
+    _mm_storeu_ps(v + i, _mm_andnot_ps(fire, h));
+    _mm_storeu_ps(in + i, zero);
+    write_lanes(static_cast<unsigned>(_mm_movemask_ps(fire)), i, a.out, fired);
   }
+  count = fired;
   return i;
 }
 #endif
@@ -96,14 +101,18 @@ __attribute__((target("avx2"))) std::size_t step_reset0_avx2(const LifKernelArgs
                                                               std::size_t& count) {
   const __m256 scale = _mm256_set1_ps(Reciprocal ? a.inv_tau : a.tau), thr = _mm256_set1_ps(a.threshold);
   const __m256 zero = _mm256_setzero_ps();
+  float* __restrict v = a.v;  // locals, as in the AVX-512 kernel
+  float* __restrict in = a.in;
+  std::size_t fired = count;
   for (; i + 8 <= n; i += 8) {
-    const __m256 v = _mm256_loadu_ps(a.v + i), d = _mm256_sub_ps(_mm256_loadu_ps(a.in + i), v);
-    const __m256 h = _mm256_add_ps(v, Reciprocal ? _mm256_mul_ps(d, scale) : _mm256_div_ps(d, scale));
+    const __m256 vi = _mm256_loadu_ps(v + i), d = _mm256_sub_ps(_mm256_loadu_ps(in + i), vi);
+    const __m256 h = _mm256_add_ps(vi, Reciprocal ? _mm256_mul_ps(d, scale) : _mm256_div_ps(d, scale));
     const __m256 fire = _mm256_cmp_ps(h, thr, _CMP_GE_OQ);
-    _mm256_storeu_ps(a.v + i, _mm256_andnot_ps(fire, h));
-    _mm256_storeu_ps(a.in + i, zero);
-    write_lanes(static_cast<unsigned>(_mm256_movemask_ps(fire)), i, a.out, count);
+    _mm256_storeu_ps(v + i, _mm256_andnot_ps(fire, h));
+    _mm256_storeu_ps(in + i, zero);
+    write_lanes(static_cast<unsigned>(_mm256_movemask_ps(fire)), i, a.out, fired);
   }
+  count = fired;
   return i;
 }
 
@@ -114,16 +123,25 @@ __attribute__((target("avx512f"))) std::size_t step_reset0_avx512(const LifKerne
   const __m512 scale = _mm512_set1_ps(Reciprocal ? a.inv_tau : a.tau), thr = _mm512_set1_ps(a.threshold);
   const __m512 zero = _mm512_setzero_ps();
   const __m512i lanes = _mm512_set_epi32(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+  // Locals, not a's fields and `count`: stores through float* may alias them, which made every
+  // iteration reload the pointers and carry the count through memory.
+  float* __restrict v = a.v;
+  float* __restrict in = a.in;
+  std::uint32_t* __restrict out = a.out;
+  std::size_t fired = count;
   for (; i + 16 <= n; i += 16) {
-    const __m512 v = _mm512_loadu_ps(a.v + i), d = _mm512_sub_ps(_mm512_loadu_ps(a.in + i), v);
-    const __m512 h = _mm512_add_ps(v, Reciprocal ? _mm512_mul_ps(d, scale) : _mm512_div_ps(d, scale));
+    const __m512 vi = _mm512_loadu_ps(v + i), d = _mm512_sub_ps(_mm512_loadu_ps(in + i), vi);
+    const __m512 h = _mm512_add_ps(vi, Reciprocal ? _mm512_mul_ps(d, scale) : _mm512_div_ps(d, scale));
     const __mmask16 fire = _mm512_cmp_ps_mask(h, thr, _CMP_GE_OQ);
-    _mm512_storeu_ps(a.v + i, _mm512_mask_blend_ps(fire, h, zero));
-    _mm512_storeu_ps(a.in + i, zero);
+    _mm512_storeu_ps(v + i, _mm512_mask_blend_ps(fire, h, zero));
+    _mm512_storeu_ps(in + i, zero);
     const __m512i index = _mm512_add_epi32(_mm512_set1_epi32(static_cast<int>(i)), lanes);
-    _mm512_mask_compressstoreu_epi32(a.out + count, fire, index);
-    count += static_cast<std::size_t>(__builtin_popcount(fire));
+    // Compress in a register and store all 16 lanes (out has 16 spare slots): a compressing
+    // store to memory is microcoded on Intel cores.
+    _mm512_storeu_si512(out + fired, _mm512_maskz_compress_epi32(fire, index));
+    fired += static_cast<std::size_t>(__builtin_popcount(fire));
   }
+  count = fired;
   return i;
 }
 #endif
@@ -151,8 +169,11 @@ bool exact_reciprocal(float tau) {
 }
 
 class LifState final : public sim::NeuronPopulationState<float> {
+  /// Room past the last neuron for a whole vector of firing indices (the AVX-512 kernel stores 16).
+  static constexpr std::size_t kOutSlack = 16;
+
  public:
-  LifState(LifConstants c, std::size_t n) : c_(c), v_(n, c.v_reset), input_(n, 0.0f), fired_(n) {}
+  LifState(LifConstants c, std::size_t n) : c_(c), v_(n, c.v_reset), input_(n, 0.0f), fired_(n + kOutSlack) {}
   void reset() override {
     std::fill(v_.begin(), v_.end(), c_.v_reset);
     std::fill(input_.begin(), input_.end(), 0.0f);
@@ -183,7 +204,7 @@ class LifState final : public sim::NeuronPopulationState<float> {
 
   LifConstants c_;
   bool reciprocal_ = exact_reciprocal(c_.tau);
-  std::vector<float> v_, input_;
+  sim::CacheAlignedVector<float> v_, input_;  ///< line-aligned: the kernels' vector loads split no line
   std::vector<std::uint32_t> fired_;
 };
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/backend.hpp"
+#include "sim/cache_aligned.hpp"
 #include "sim/error.hpp"
 #include "sim/network.hpp"
 #include "sim/record.hpp"
@@ -39,7 +40,7 @@ struct History {
   std::size_t slots = 1;
   std::size_t size = 0;
   std::vector<std::vector<std::uint32_t>> events;  ///< [slot]: spiking neurons / non-zero channels
-  std::vector<Real> values;                        ///< [slot][size] for graded populations
+  sim::CacheAlignedVector<Real> values;            ///< [slot][size] for graded populations (read as rows)
 
   void init(sim::TimeStep history, std::size_t n, bool graded) {
     slots = std::bit_ceil(static_cast<std::size_t>(std::max<sim::TimeStep>(history, 1)));

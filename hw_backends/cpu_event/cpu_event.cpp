@@ -10,23 +10,51 @@ namespace snnsim::hw_backends {
 
 namespace {
 
+/// The rows waiting to be added into one port buffer (see fan_out.hpp): delivery lists biases,
+/// residual streams and each tap's fan-out rows here, and they are added in one pass when the
+/// port is done or before any contribution that is not a plain row (graded events, scatters), so
+/// every target element still receives its terms in delivery order.
+template <class Real>
+struct RowBatch {
+  Real* buf = nullptr;
+  std::size_t n = 0;
+  std::vector<RowSegment<Real>> segments;
+
+  void add(Real* target, std::size_t size, RowSegment<Real> segment) {
+    if (target != buf) flush();
+    buf = target;
+    n = size;
+    segments.push_back(segment);
+  }
+  void add_row(Real* target, std::size_t size, const Real* row) { add(target, size, {row, 0, kFirstRow, 1}); }
+  void flush() {
+    if (!segments.empty()) accumulate_segments(buf, segments.data(), segments.size(), n);
+    segments.clear();
+    buf = nullptr;
+  }
+};
+
 template <class Real>
 struct EventDelivery {
   using Plan = ProjectionPlan<Real>;
+  using Scratch = RowBatch<Real>;
 
   static void deliver(const Plan& p, const PopulationPlan& src, const History<Real>& h, sim::TimeStep t,
-                      sim::TimeStep steps, std::span<Real> buf, sim::OpCounts* c, std::vector<Real>&) {
+                      sim::TimeStep steps, std::span<Real> buf, sim::OpCounts* c, Scratch& batch) {
     switch (p.kind) {
-      case Plan::Kind::Conv: return conv(p, src, h, t, steps, buf.data(), c);
-      case Plan::Kind::Identity: return identity(src, h, t, buf.data(), c);
-      case Plan::Kind::Sparse: return sparse(p, h, t, buf.data(), c);
+      case Plan::Kind::Conv: return conv(p, src, h, t, steps, buf.data(), c, batch);
+      case Plan::Kind::Identity: return identity(src, h, t, buf.data(), c, batch);
+      case Plan::Kind::Sparse: return batch.flush(), sparse(p, h, t, buf.data(), c);
     }
   }
 
+  /// Adds what is still listed for the port.
+  static void finish(Scratch& batch) { batch.flush(); }
+
   static void conv(const Plan& p, const PopulationPlan& src, const History<Real>& h, sim::TimeStep t,
-                   sim::TimeStep steps, Real* buf, sim::OpCounts* c) {
+                   sim::TimeStep steps, Real* buf, sim::OpCounts* c, Scratch& batch) {
     if (!p.bias.empty()) {
-      add_vector(buf, p.bias.data(), p.out);
+      batch.add_row(buf, p.out, p.bias.data());
       if (c) c->adds += static_cast<std::int64_t>(p.out);
       if (c) c->executed_ops += static_cast<std::int64_t>(p.out);
     }
@@ -41,21 +69,24 @@ struct EventDelivery {
         c->dense_ops += static_cast<std::int64_t>(p.in * p.out);  // what a dense engine does, events or not
       }
       if (events.empty()) continue;
-      // Row of event i at tap k: weight[(i * kernel + k) * out], i.e. base row(0, k), stride kernel * out.
-      if (src.graded)
+      // Row of event i at tap k: weight[(i * kernel + k) * out].
+      if (src.graded) {
+        batch.flush();
         accumulate_scaled_rows(buf, p.row(0, k), p.kernel * p.out, events.data(), h.values_at(s).data(), events.size(), p.out);
-      else
-        accumulate_rows(buf, p.row(0, k), p.kernel * p.out, events.data(), events.size(), p.out);
+      } else {
+        batch.add(buf, p.out, {p.row(0, k), p.kernel * p.out, events.data(), events.size()});
+      }
     }
   }
 
   static void identity(const PopulationPlan& src, const History<Real>& h, sim::TimeStep t, Real* buf,
-                       sim::OpCounts* c) {
+                       sim::OpCounts* c, Scratch& batch) {
     if (src.graded) {
-      add_vector(buf, h.values_at(t).data(), src.size);
+      batch.add_row(buf, src.size, h.values_at(t).data());
       if (c) c->adds += static_cast<std::int64_t>(src.size);
       if (c) c->executed_ops += static_cast<std::int64_t>(src.size);
     } else {
+      batch.flush();
       const std::span<const std::uint32_t> events = h.events_at(t);
       for (std::uint32_t i : events) buf[i] += Real(1);
       if (c) c->adds += static_cast<std::int64_t>(events.size());

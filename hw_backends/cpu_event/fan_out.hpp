@@ -1,28 +1,37 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// The inner loop of event-driven delivery: add the fan-out rows of a list of source events into a
-/// target's input buffer. Each target element still receives the events in list order (the
-/// canonical summation order), so the result is bit-identical whatever the vector width; the
-/// functions are compiled for AVX-512, AVX2 and the baseline and chosen at run time.
+/// The inner loop of event-driven delivery: add rows into a target's input buffer. The rows of
+/// one target and step (biases, residual streams and the fan-out rows of every event of every tap
+/// and projection, in delivery order) go through one call as a list of segments, so that the
+/// target block stays in registers across all of them. Each target element still receives the rows in list
+/// order (the canonical summation order), so the result is bit-identical whatever the vector
+/// width; the functions are compiled for AVX-512, AVX2 and the baseline and chosen at run time.
 #include <cstddef>
 #include <cstdint>
 
 namespace snnsim::hw_backends {
 
-/// buf[o] += rows[events[e] * stride + o] for every event e in order, o in [0, n).
-void accumulate_rows(float* buf, const float* rows, std::size_t stride, const std::uint32_t* events,
-                     std::size_t count, std::size_t n);
-void accumulate_rows(double* buf, const double* rows, std::size_t stride, const std::uint32_t* events,
-                     std::size_t count, std::size_t n);
+/// Rows base[events[e] * stride], e in [0, count): one tap of a projection's fan-out, or a single
+/// row (a bias, a residual stream) as {row, 0, kFirstRow, 1}.
+template <class Real>
+struct RowSegment {
+  const Real* base;
+  std::size_t stride;
+  const std::uint32_t* events;
+  std::size_t count;
+};
+
+/// The event list of a single-row segment.
+inline constexpr std::uint32_t kFirstRow[1] = {0};
+
+/// buf[o] += row[o] for every row of every segment, in order, o in [0, n).
+void accumulate_segments(float* buf, const RowSegment<float>* segments, std::size_t count, std::size_t n);
+void accumulate_segments(double* buf, const RowSegment<double>* segments, std::size_t count, std::size_t n);
 
 /// buf[o] += rows[events[e] * stride + o] * x[events[e]]: real-valued (graded) events.
 void accumulate_scaled_rows(float* buf, const float* rows, std::size_t stride, const std::uint32_t* events,
                             const float* x, std::size_t count, std::size_t n);
 void accumulate_scaled_rows(double* buf, const double* rows, std::size_t stride, const std::uint32_t* events,
                             const double* x, std::size_t count, std::size_t n);
-
-/// buf[o] += x[o], o in [0, n).
-void add_vector(float* buf, const float* x, std::size_t n);
-void add_vector(double* buf, const double* x, std::size_t n);
 
 }  // namespace snnsim::hw_backends

@@ -22,6 +22,9 @@ std::span<const Real> dense_output(const PopulationPlan& src, const History<Real
 template <class Real>
 struct DenseDelivery {
   using Plan = ProjectionPlan<Real>;
+  using Scratch = std::vector<Real>;  ///< a spiking source's output as a dense 0/1 vector
+
+  static void finish(Scratch&) {}
 
   static void deliver(const Plan& p, const PopulationPlan& src, const History<Real>& h, sim::TimeStep t,
                       sim::TimeStep steps, std::span<Real> buf, sim::OpCounts* c, std::vector<Real>& scratch) {

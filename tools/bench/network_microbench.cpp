@@ -134,7 +134,8 @@ void BM_FanOutRows(benchmark::State& state) {
   std::vector<float> buf(out, 0.0f);
   std::size_t call = 0;
   for (auto _ : state) {
-    hw_backends::accumulate_rows(buf.data(), weight.data(), out, events.data() + (call++ % 1024) * spikes, spikes, out);
+    const hw_backends::RowSegment<float> segment{weight.data(), out, events.data() + (call++ % 1024) * spikes, spikes};
+    hw_backends::accumulate_segments(buf.data(), &segment, 1, out);
     benchmark::DoNotOptimize(buf.data());
     benchmark::ClobberMemory();
   }
