@@ -201,6 +201,13 @@ Schedule make_schedule(const Network& net) {
                                    s.lag[e.target] - s.lag[e.source] - min_offset(*e.projection) + 1);
   for (TimeStep l : s.lag) s.max_lag = std::max(s.max_lag, l);
   s.ticks = net.steps() + s.max_lag;
+
+  // A feedback edge's newest read is checked above to be at least one tick behind its target;
+  // a window may be as long as the smallest such distance.
+  s.max_window = std::max<TimeStep>(s.ticks, 1);
+  for (const EdgeRef& e : net.projections())
+    if (position[e.source] >= position[e.target])
+      s.max_window = std::min(s.max_window, s.lag[e.target] - s.lag[e.source] - max_offset(*e.projection));
   return s;
 }
 

@@ -168,6 +168,11 @@ struct Schedule {
   std::vector<TimeStep> history;
   TimeStep ticks = 0;
   TimeStep max_lag = 0;
+  /// The most ticks an engine may compute population by population (each population over the
+  /// whole window, in `order`, before the next) with the same results as tick by tick: every
+  /// projection that reads a population at or after its target in `order` (a recurrent or
+  /// feedback edge) reads only ticks before the window. `ticks` when there is no such edge.
+  TimeStep max_window = 1;
 };
 
 /// Orders the graph (Boost topological sort over the projections that read the present or

@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <memory>
 #include <span>
-#include <type_traits>
 #include <vector>
 
 #include "sim/backend.hpp"
@@ -64,22 +63,15 @@ struct EnginePlan {
 
 EnginePlan make_engine_plan(const sim::Network& net);
 
-/// Applies y = x * scale + shift (float order as PyTorch's eval BatchNorm: x * a + b).
-template <class Real>
-void apply_affine(const PopulationPlan& p, std::span<Real> buf) {
-  if (p.affine_scale.empty()) return;
-  const Real* __restrict scale = nullptr;
-  const Real* __restrict shift = nullptr;
-  if constexpr (std::is_same_v<Real, float>) {
-    scale = p.affine_scale_f32.data();
-    shift = p.affine_shift_f32.data();
-  } else {
-    scale = p.affine_scale.data();
-    shift = p.affine_shift.data();
-  }
-  Real* __restrict x = buf.data();
-  for (std::size_t i = 0; i < buf.size(); ++i) x[i] = x[i] * scale[i] + shift[i];
-}
+/// Applies y = x * scale + shift in place (float order as PyTorch's eval BatchNorm: x * a + b);
+/// nothing without an affine.
+void apply_affine(const PopulationPlan& p, std::span<float> buf);
+void apply_affine(const PopulationPlan& p, std::span<double> buf);
+
+/// An analog population's step: out = in, through its affine if it has one, and in = 0 for the
+/// next step's deliveries; one pass.
+void take_input(const PopulationPlan& p, std::span<float> in, std::span<float> out);
+void take_input(const PopulationPlan& p, std::span<double> in, std::span<double> out);
 
 /// Appends the spikes of an input population at step t from sorted trains to `out`, advancing
 /// `cursor` (split trials collect a batch of steps in one list).

@@ -7,6 +7,13 @@
 /// taken, or the stimulus is read; (4) the output goes into the population's history ring and
 /// the recorders. Only the Delivery policy differs between backends.
 ///
+/// Ticks are taken in windows of up to Schedule::max_window ticks: each population computes all
+/// its steps of a window before the next population starts. The numbers are the same (every
+/// population does the same steps in the same order, and no projection reads, inside a window,
+/// a population later in the order), but one population's weights serve a whole window while
+/// they are in the cache: the LMUFormer's 1.6 MB of weights barely fit the L2 cache together,
+/// one layer's 0.2 MB do. History rings grow by the window.
+///
 /// With threads > 1 (BackendOptions "threads") a network whose projections are all Sparse (every
 /// delay >= 1, so nothing computed in a tick is read in the same tick) runs one trial on several
 /// threads (split_trial.hpp): one OpenMP region for the whole trial, each thread delivering into
@@ -78,9 +85,14 @@ class TickEngine final : public sim::CompiledNetwork {
   using Workspace = TickWorkspace<Real, typename Delivery::Scratch>;
 
  public:
+  /// Longest window, and most bytes its longer history rings may add: windows of a few dozen
+  /// steps already keep a layer's weights in the cache for many spikes.
+  static constexpr sim::TimeStep kMaxWindow = 64;
+  static constexpr std::size_t kMaxWindowBytes = std::size_t{16} << 20;
+
   TickEngine(const sim::Network& net, std::string backend_name, int threads = 1)
       : net_(&net), plan_(make_engine_plan(net)), projections_(make_projection_plans<Real>(net)),
-        backend_name_(std::move(backend_name)) {
+        window_(choose_window(plan_)), backend_name_(std::move(backend_name)) {
     incoming_.resize(net.population_count());
     for (std::size_t j = 0; j < projections_.size(); ++j) incoming_[projections_[j].target].push_back(j);
     if (threads > 1 && splittable()) make_split(threads);
@@ -95,7 +107,7 @@ class TickEngine final : public sim::CompiledNetwork {
     ws->train_cursor.assign(n, 0);
     for (sim::PopulationId id = 0; id < n; ++id) {
       const PopulationPlan& p = plan_.populations[id];
-      ws->history[id].init(p.history, p.size, p.graded);
+      ws->history[id].init(p.history + window_ - 1, p.size, p.graded);  // a window ahead of its readers
       if (p.kind == sim::PopulationKind::Spiking) {
         ws->neurons[id] = sim::make_state<Real>(*net_->population(id).dynamics, p.size);
         if (!ws->neurons[id]) throw std::logic_error("neuron model without state in this precision");
@@ -120,22 +132,31 @@ class TickEngine final : public sim::CompiledNetwork {
     reset(ws);
     if (split_threads_ > 1) return run_split_trial(ws, options, record);
     const sim::TimeStep steps = plan_.steps;
-    for (sim::TimeStep tick = 0; tick < plan_.schedule.ticks; ++tick)
+    for (sim::TimeStep tick = 0; tick < plan_.schedule.ticks; tick += window_)
       for (sim::PopulationId id : plan_.schedule.order) {
-        const sim::TimeStep t = tick - plan_.populations[id].lag;
-        if (t >= 0 && t < steps) compute(ws, id, t, stimulus, options, record);
+        const sim::TimeStep lag = plan_.populations[id].lag;
+        const sim::TimeStep last = std::min(steps, tick + window_ - lag);
+        for (sim::TimeStep t = std::max<sim::TimeStep>(0, tick - lag); t < last; ++t)
+          compute(ws, id, t, stimulus, options, record);
       }
   }
 
   nlohmann::json describe() const override {
     return {{"backend", backend_name_}, {"ticks", plan_.schedule.ticks}, {"max_lag", plan_.schedule.max_lag},
-            {"threads_per_trial", split_threads_}};
+            {"window", window_}, {"threads_per_trial", split_threads_}};
   }
 
   /// Threads one trial runs on (1 unless compiled with threads > 1 and the network splits).
   int threads_per_trial() const { return split_threads_; }
 
  private:
+  static sim::TimeStep choose_window(const EnginePlan& plan) {
+    std::size_t values_per_step = 1;  // what one more step of every ring holds, at most
+    for (const PopulationPlan& p : plan.populations) values_per_step += p.size;
+    const auto by_memory = static_cast<sim::TimeStep>(kMaxWindowBytes / (values_per_step * sizeof(Real)));
+    return std::clamp<sim::TimeStep>(std::min(plan.schedule.max_window, kMaxWindow), 1, std::max<sim::TimeStep>(by_memory, 1));
+  }
+
   void reset(Workspace& ws) const {
     for (auto& n : ws.neurons)
       if (n) n->reset();
@@ -165,17 +186,14 @@ class TickEngine final : public sim::CompiledNetwork {
 
     switch (p.kind) {
       case sim::PopulationKind::Spiking: {
-        apply_affine<Real>(p, ws.neurons[id]->port(0));
+        apply_affine(p, ws.neurons[id]->port(0));
         ws.neurons[id]->step(t, events);
         if (options.counters) record.counters.population(id, t).neuron_updates += static_cast<std::int64_t>(p.size);
         break;
       }
       case sim::PopulationKind::Analog: {
-        std::span<Real> in = ws.analog_input[id];
-        apply_affine<Real>(p, in);
         std::span<Real> out = hist.values_slot(t);
-        std::copy(in.begin(), in.end(), out.begin());
-        std::fill(in.begin(), in.end(), Real(0));
+        take_input(p, ws.analog_input[id], out);
         if (options.counters) record.counters.population(id, t).state_updates += static_cast<std::int64_t>(p.size);
         if (p.needs_nonzero)
           for (std::size_t i = 0; i < out.size(); ++i)
@@ -344,6 +362,7 @@ class TickEngine final : public sim::CompiledNetwork {
   const sim::Network* net_;
   EnginePlan plan_;
   std::vector<ProjectionPlan<Real>> projections_;
+  sim::TimeStep window_ = 1;  ///< ticks per window (see the top of this file)
   std::vector<std::vector<std::size_t>> incoming_;  ///< per target, projection plans in connection order
   std::string backend_name_;
   int split_threads_ = 1;

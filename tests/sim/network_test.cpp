@@ -58,6 +58,8 @@ TEST_CASE("the schedule runs a population one tick behind each look-ahead and ke
   CHECK(s.history[in] == 3);
   CHECK(s.history[a] == 3);
   CHECK(s.history[b] == 6);
+  // no feedback: the whole run may go population by population
+  CHECK(s.max_window == 12);
   // order: every source before its zero-delay targets
   std::vector<std::size_t> pos(5);
   for (std::size_t i = 0; i < s.order.size(); ++i) pos[s.order[i]] = i;
@@ -82,6 +84,22 @@ TEST_CASE("a cycle without delay is refused naming its populations; a delayed re
   const sim::Schedule s = sim::make_schedule(rec);
   CHECK(s.lag[r] == 0);
   CHECK(s.history[r] == 2);
+  CHECK(s.max_window == 1);  // r at step t reads r at t - 1: one tick per window
+}
+
+TEST_CASE("a window spans as many ticks as the shortest feedback reaches back") {
+  sim::Network net("feedback", 50, sim::Precision::F32);
+  const auto in = add(net, "in", 2, sim::PopulationKind::Input);
+  const auto a = add(net, "a", 2, sim::PopulationKind::Spiking);
+  const auto b = add(net, "b", 2, sim::PopulationKind::Spiking);
+  net.connect(in, a, {"ina", 0, conv(2, 2, 3, -1)});              // a one tick behind in
+  net.connect(a, b, {"ab", 0, conv(2, 2, 3, -1)});                // b one tick behind a
+  net.connect(b, a, {"ba", 0, sim::Sparse{{0}, {1}, {1.0}, 7}});  // b[t-7] at a's step t
+  net.connect(b, b, {"bb", 0, sim::Sparse{{1}, {0}, {1.0}, 9}});
+  const sim::Schedule s = sim::make_schedule(net);
+  CHECK(s.lag == std::vector<sim::TimeStep>{0, 1, 2});
+  // ba: a computes step t at tick t + 1 and reads b's step t - 7, computed at tick t - 5: 6 ticks back.
+  CHECK(s.max_window == 6);
 }
 
 TEST_CASE("a delayed projection from a population that runs behind its target is refused") {
