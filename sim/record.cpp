@@ -3,7 +3,23 @@
 
 #include <algorithm>
 
+// Summing a trial's counters into the totals runs once per trial over every population,
+// projection and step (~70 kB for the LMUFormer): compiled for AVX-512, AVX2 and the baseline.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define SNNSIM_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define SNNSIM_CLONES
+#endif
+
 namespace snnsim::sim {
+
+namespace {
+
+SNNSIM_CLONES void add_counts(OpCounts* __restrict sum, const OpCounts* __restrict x, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) sum[i] += x[i];
+}
+
+}  // namespace
 
 void OpCounters::clear() {
   std::fill(populations_.begin(), populations_.end(), OpCounts{});
@@ -17,8 +33,8 @@ OpCounters& OpCounters::operator+=(const OpCounters& o) {
     *this = o;
     return *this;
   }
-  for (std::size_t i = 0; i < populations_.size(); ++i) populations_[i] += o.populations_[i];
-  for (std::size_t i = 0; i < projections_.size(); ++i) projections_[i] += o.projections_[i];
+  add_counts(populations_.data(), o.populations_.data(), populations_.size());
+  add_counts(projections_.data(), o.projections_.data(), projections_.size());
   return *this;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "hw_backends/cpu_event/cpu_event.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 #include "hw_backends/common/tick_engine.hpp"
@@ -58,17 +59,17 @@ struct EventDelivery {
       if (c) c->adds += static_cast<std::int64_t>(p.out);
       if (c) c->executed_ops += static_cast<std::int64_t>(p.out);
     }
-    for (std::size_t k = 0; k < p.kernel; ++k) {
-      const sim::TimeStep s = t + p.first_offset + static_cast<sim::TimeStep>(k);
-      if (s < 0 || s >= steps) continue;  // zero padding: nothing to deliver
+    // Taps whose source step lies inside the trial (the rest read zero padding).
+    const sim::TimeStep first_step = t + p.first_offset;
+    const auto k_begin = static_cast<std::size_t>(std::max<sim::TimeStep>(0, -first_step));
+    const auto k_end = static_cast<std::size_t>(
+        std::clamp<sim::TimeStep>(steps - first_step, 0, static_cast<sim::TimeStep>(p.kernel)));
+    std::size_t events_delivered = 0;
+    for (std::size_t k = k_begin; k < k_end; ++k) {
+      const sim::TimeStep s = first_step + static_cast<sim::TimeStep>(k);
       const std::span<const std::uint32_t> events = h.events_at(s);
-      if (c) {
-        const auto touched = static_cast<std::int64_t>(events.size() * p.out);
-        (src.graded ? c->macs : c->acs) += touched;
-        c->executed_ops += touched;
-        c->dense_ops += static_cast<std::int64_t>(p.in * p.out);  // what a dense engine does, events or not
-      }
       if (events.empty()) continue;
+      events_delivered += events.size();
       // Row of event i at tap k: weight[(i * kernel + k) * out].
       if (src.graded) {
         batch.flush();
@@ -76,6 +77,13 @@ struct EventDelivery {
       } else {
         batch.add(buf, p.out, {p.row(0, k), p.kernel * p.out, events.data(), events.size()});
       }
+    }
+    if (c && k_begin < k_end) {
+      const auto touched = static_cast<std::int64_t>(events_delivered * p.out);
+      (src.graded ? c->macs : c->acs) += touched;
+      c->executed_ops += touched;
+      // What a dense engine does, events or not.
+      c->dense_ops += static_cast<std::int64_t>((k_end - k_begin) * p.in * p.out);
     }
   }
 
