@@ -6,9 +6,10 @@
 // On x86-64 GCC/Clang the fan-out kernel exists once per ISA, picked per call with
 // __builtin_cpu_supports (a load and a predicted branch). Each version holds a block of targets
 // as wide as eight of its vector registers while every row is added: eight independent add
-// chains hide the add latency, and registers remain for the rows being loaded. The AVX-512
-// version ends with one masked register, so targets short of a register (the classifier's 10)
-// are not added one by one.
+// chains hide the add latency, and registers remain for the rows being loaded. AVX-512 has 32
+// registers and holds sixteen (256 floats): a 512-wide layer walks its event list twice, not
+// four times. It ends with one masked register, so targets short of a register (the
+// classifier's 10) are not added one by one.
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define SNNSIM_FAN_OUT_ISA 1
@@ -111,8 +112,8 @@ template <class Real, class Rows>
   }
 }
 
-/// The kernel for vector registers of RegisterBytes: blocks of eight registers down to one, then
-/// single targets.
+/// The kernel for vector registers of RegisterBytes (16 of them): blocks of eight registers down
+/// to one, then single targets.
 template <std::size_t RegisterBytes, class Real, class Rows>
 [[gnu::always_inline]] inline void fan_out_kernel(Real* buf, const Rows& rows, std::size_t n) {
   constexpr std::size_t lanes = RegisterBytes / sizeof(Real);
@@ -141,7 +142,7 @@ template <class Real, class Rows>
 SNNSIM_TARGET("avx512f")
 void fan_out_avx512(Real* buf, const Rows& rows, std::size_t n) {
   constexpr std::size_t lanes = 64 / sizeof(Real);
-  const std::size_t o = accumulate_blocks<8 * lanes, lanes>(buf, rows, 0, n);
+  const std::size_t o = accumulate_blocks<16 * lanes, lanes>(buf, rows, 0, n);
   if constexpr (std::is_same_v<Real, float>) {
     if (o < n) accumulate_masked(buf, rows, o, n);
   } else {
