@@ -13,8 +13,8 @@ namespace {
 
 /// The rows waiting to be added into one port buffer (see fan_out.hpp): delivery lists biases,
 /// residual streams and each tap's fan-out rows here, and they are added in one pass when the
-/// port is done or before any contribution that is not a plain row (graded events, scatters), so
-/// every target element still receives its terms in delivery order.
+/// port is done or before any contribution that is not a row (scatters of spiking identities and
+/// sparse projections), so every target element still receives its terms in delivery order.
 template <class Real>
 struct RowBatch {
   Real* buf = nullptr;
@@ -71,12 +71,8 @@ struct EventDelivery {
       if (events.empty()) continue;
       events_delivered += events.size();
       // Row of event i at tap k: weight[(i * kernel + k) * out].
-      if (src.graded) {
-        batch.flush();
-        accumulate_scaled_rows(buf, p.row(0, k), p.kernel * p.out, events.data(), h.values_at(s).data(), events.size(), p.out);
-      } else {
-        batch.add(buf, p.out, {p.row(0, k), p.kernel * p.out, events.data(), events.size()});
-      }
+      const Real* x = src.graded ? h.values_at(s).data() : nullptr;  // graded events scale their rows
+      batch.add(buf, p.out, {p.row(0, k), p.kernel * p.out, events.data(), events.size(), x});
     }
     if (c && k_begin < k_end) {
       const auto touched = static_cast<std::int64_t>(events_delivered * p.out);

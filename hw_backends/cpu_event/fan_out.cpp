@@ -27,70 +27,47 @@ namespace snnsim::hw_backends {
 
 namespace {
 
-/// Rows of spike events: row events[e] of a strided table.
-template <class Real>
-struct EventRows {
-  static constexpr bool scaled = false;
-  const Real* base;
-  std::size_t stride;
-  const std::uint32_t* events;
-  std::size_t count;
-};
-
-/// Rows of graded events: row events[e] of a strided table, times the event's value x[events[e]].
-template <class Real>
-struct ScaledEventRows {
-  static constexpr bool scaled = true;
-  const Real* base;
-  std::size_t stride;
-  const std::uint32_t* events;
-  std::size_t count;
-  const Real* x;
-};
-
-/// Rows of several segments (accumulate_segments), segment after segment.
-template <class Real>
-struct SegmentRows {
-  static constexpr bool scaled = false;
-  const RowSegment<Real>* segments;
-  std::size_t count;
-};
-
-/// Calls add(row, scale) for every row in order (scale 1 for spike events).
-template <class Real, class Add>
-[[gnu::always_inline]] inline void for_each_row(const EventRows<Real>& rows, Add&& add) {
-  for (std::size_t e = 0; e < rows.count; ++e) add(rows.base + rows.events[e] * rows.stride, Real(1));
-}
-template <class Real, class Add>
-[[gnu::always_inline]] inline void for_each_row(const ScaledEventRows<Real>& rows, Add&& add) {
-  for (std::size_t e = 0; e < rows.count; ++e) add(rows.base + rows.events[e] * rows.stride, rows.x[rows.events[e]]);
-}
-template <class Real, class Add>
-[[gnu::always_inline]] inline void for_each_row(const SegmentRows<Real>& rows, Add&& add) {
-  for (std::size_t s = 0; s < rows.count; ++s) {
-    const RowSegment<Real>& seg = rows.segments[s];
-    for_each_row(EventRows<Real>{seg.base, seg.stride, seg.events, seg.count}, add);
+/// Calls plain(row) for every row of a spike segment and scaled(row, x[event]) for every row of
+/// a graded one, segment after segment, row after row.
+template <class Real, class Plain, class Scaled>
+[[gnu::always_inline]] inline void for_each_row(const RowSegment<Real>* segments, std::size_t count, Plain&& plain,
+                                                Scaled&& scaled) {
+  for (std::size_t s = 0; s < count; ++s) {
+    const RowSegment<Real>& seg = segments[s];
+    if (seg.x)
+      for (std::size_t e = 0; e < seg.count; ++e) scaled(seg.base + seg.events[e] * seg.stride, seg.x[seg.events[e]]);
+    else
+      for (std::size_t e = 0; e < seg.count; ++e) plain(seg.base + seg.events[e] * seg.stride);
   }
 }
 
+/// A list of segments.
+template <class Real>
+struct Segments {
+  const RowSegment<Real>* data;
+  std::size_t count;
+};
+
 /// Targets [o, o + Block) of every row, in row order, with the block held in registers.
-template <std::size_t Block, class Real, class Rows>
-[[gnu::always_inline]] inline void accumulate_block(Real* __restrict buf, const Rows& rows, std::size_t o) {
+template <std::size_t Block, class Real>
+[[gnu::always_inline]] inline void accumulate_block(Real* __restrict buf, Segments<Real> rows, std::size_t o) {
   Real acc[Block];
   for (std::size_t j = 0; j < Block; ++j) acc[j] = buf[o + j];
-  for_each_row(rows, [&](const Real* __restrict row, [[maybe_unused]] Real v) [[gnu::always_inline]] {
-    if constexpr (Rows::scaled)
-      for (std::size_t j = 0; j < Block; ++j) acc[j] += row[o + j] * v;
-    else
-      for (std::size_t j = 0; j < Block; ++j) acc[j] += row[o + j];
-  });
+  for_each_row(
+      rows.data, rows.count,
+      [&](const Real* __restrict row) [[gnu::always_inline]] {
+        for (std::size_t j = 0; j < Block; ++j) acc[j] += row[o + j];
+      },
+      [&](const Real* __restrict row, Real v) [[gnu::always_inline]] {
+        for (std::size_t j = 0; j < Block; ++j) acc[j] += row[o + j] * v;
+      });
   for (std::size_t j = 0; j < Block; ++j) buf[o + j] = acc[j];
 }
 
 /// Whole blocks of Block targets, then of Block / 2, ... down to MinBlock (one vector register);
 /// returns where the blocks stopped.
-template <std::size_t Block, std::size_t MinBlock, class Real, class Rows>
-[[gnu::always_inline]] inline std::size_t accumulate_blocks(Real* __restrict buf, const Rows& rows, std::size_t o,
+template <std::size_t Block, std::size_t MinBlock, class Real>
+[[gnu::always_inline]] inline std::size_t accumulate_blocks(Real* __restrict buf, Segments<Real> rows, std::size_t o,
                                                             std::size_t n) {
   for (; o + Block <= n; o += Block) accumulate_block<Block>(buf, rows, o);
   if constexpr (Block > MinBlock) return accumulate_blocks<Block / 2, MinBlock>(buf, rows, o, n);
@@ -98,24 +75,20 @@ template <std::size_t Block, std::size_t MinBlock, class Real, class Rows>
 }
 
 /// Targets [o, n) one at a time.
-template <class Real, class Rows>
-[[gnu::always_inline]] inline void accumulate_scalar(Real* buf, const Rows& rows, std::size_t o, std::size_t n) {
+template <class Real>
+[[gnu::always_inline]] inline void accumulate_scalar(Real* buf, Segments<Real> rows, std::size_t o, std::size_t n) {
   for (; o < n; ++o) {
     Real a = buf[o];
-    for_each_row(rows, [&](const Real* row, [[maybe_unused]] Real v) {
-      if constexpr (Rows::scaled)
-        a += row[o] * v;
-      else
-        a += row[o];
-    });
+    for_each_row(
+        rows.data, rows.count, [&](const Real* row) { a += row[o]; }, [&](const Real* row, Real v) { a += row[o] * v; });
     buf[o] = a;
   }
 }
 
 /// The kernel for vector registers of RegisterBytes (16 of them): blocks of eight registers down
 /// to one, then single targets.
-template <std::size_t RegisterBytes, class Real, class Rows>
-[[gnu::always_inline]] inline void fan_out_kernel(Real* buf, const Rows& rows, std::size_t n) {
+template <std::size_t RegisterBytes, class Real>
+[[gnu::always_inline]] inline void fan_out_kernel(Real* buf, Segments<Real> rows, std::size_t n) {
   constexpr std::size_t lanes = RegisterBytes / sizeof(Real);
   accumulate_scalar(buf, rows, accumulate_blocks<8 * lanes, lanes>(buf, rows, 0, n), n);
 }
@@ -123,24 +96,22 @@ template <std::size_t RegisterBytes, class Real, class Rows>
 #ifdef SNNSIM_FAN_OUT_ISA
 /// Targets [o, n), fewer than one register, with masked loads and stores (float only). Lanes
 /// outside the mask are neither read nor written; the others get the same adds in the same order.
-template <class Rows>
 SNNSIM_TARGET("avx512f")
-void accumulate_masked(float* buf, const Rows& rows, std::size_t o, std::size_t n) {
+void accumulate_masked(float* buf, Segments<float> rows, std::size_t o, std::size_t n) {
   const auto mask = static_cast<__mmask16>((1u << (n - o)) - 1u);
   __m512 acc = _mm512_maskz_loadu_ps(mask, buf + o);
-  for_each_row(rows, [&](const float* row, [[maybe_unused]] float v) [[gnu::always_inline]] {
-    const __m512 r = _mm512_maskz_loadu_ps(mask, row + o);
-    if constexpr (Rows::scaled)
-      acc = _mm512_add_ps(acc, _mm512_mul_ps(r, _mm512_set1_ps(v)));
-    else
-      acc = _mm512_add_ps(acc, r);
-  });
+  for_each_row(
+      rows.data, rows.count,
+      [&](const float* row) { acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask, row + o)); },
+      [&](const float* row, float v) {
+        acc = _mm512_add_ps(acc, _mm512_mul_ps(_mm512_maskz_loadu_ps(mask, row + o), _mm512_set1_ps(v)));
+      });
   _mm512_mask_storeu_ps(buf + o, mask, acc);
 }
 
-template <class Real, class Rows>
+template <class Real>
 SNNSIM_TARGET("avx512f")
-void fan_out_avx512(Real* buf, const Rows& rows, std::size_t n) {
+void fan_out_avx512(Real* buf, Segments<Real> rows, std::size_t n) {
   constexpr std::size_t lanes = 64 / sizeof(Real);
   const std::size_t o = accumulate_blocks<16 * lanes, lanes>(buf, rows, 0, n);
   if constexpr (std::is_same_v<Real, float>) {
@@ -150,15 +121,15 @@ void fan_out_avx512(Real* buf, const Rows& rows, std::size_t n) {
   }
 }
 
-template <class Real, class Rows>
+template <class Real>
 SNNSIM_TARGET("avx2")
-void fan_out_avx2(Real* buf, const Rows& rows, std::size_t n) {
+void fan_out_avx2(Real* buf, Segments<Real> rows, std::size_t n) {
   fan_out_kernel<32>(buf, rows, n);
 }
 #endif
 
-template <class Real, class Rows>
-void fan_out(Real* buf, const Rows& rows, std::size_t n) {
+template <class Real>
+void fan_out(Real* buf, Segments<Real> rows, std::size_t n) {
 #ifdef SNNSIM_FAN_OUT_ISA
   if (__builtin_cpu_supports("avx512f")) return fan_out_avx512(buf, rows, n);
   if (__builtin_cpu_supports("avx2")) return fan_out_avx2(buf, rows, n);
@@ -169,21 +140,11 @@ void fan_out(Real* buf, const Rows& rows, std::size_t n) {
 }  // namespace
 
 void accumulate_segments(float* buf, const RowSegment<float>* segments, std::size_t count, std::size_t n) {
-  fan_out(buf, SegmentRows<float>{segments, count}, n);
+  fan_out(buf, Segments<float>{segments, count}, n);
 }
 
 void accumulate_segments(double* buf, const RowSegment<double>* segments, std::size_t count, std::size_t n) {
-  fan_out(buf, SegmentRows<double>{segments, count}, n);
-}
-
-void accumulate_scaled_rows(float* buf, const float* rows, std::size_t stride, const std::uint32_t* events,
-                            const float* x, std::size_t count, std::size_t n) {
-  fan_out(buf, ScaledEventRows<float>{rows, stride, events, count, x}, n);
-}
-
-void accumulate_scaled_rows(double* buf, const double* rows, std::size_t stride, const std::uint32_t* events,
-                            const double* x, std::size_t count, std::size_t n) {
-  fan_out(buf, ScaledEventRows<double>{rows, stride, events, count, x}, n);
+  fan_out(buf, Segments<double>{segments, count}, n);
 }
 
 }  // namespace snnsim::hw_backends

@@ -12,26 +12,23 @@
 namespace snnsim::hw_backends {
 
 /// Rows base[events[e] * stride], e in [0, count): one tap of a projection's fan-out, or a single
-/// row (a bias, a residual stream) as {row, 0, kFirstRow, 1}.
+/// row (a bias, a residual stream) as {row, 0, kFirstRow, 1}. With x (graded events), each row
+/// is scaled by its event's value x[events[e]] first (a multiply-accumulate).
 template <class Real>
 struct RowSegment {
   const Real* base;
   std::size_t stride;
   const std::uint32_t* events;
   std::size_t count;
+  const Real* x = nullptr;
 };
 
 /// The event list of a single-row segment.
 inline constexpr std::uint32_t kFirstRow[1] = {0};
 
-/// buf[o] += row[o] for every row of every segment, in order, o in [0, n).
+/// buf[o] += row[o] (times its event's value for graded segments) for every row of every
+/// segment, in order, o in [0, n).
 void accumulate_segments(float* buf, const RowSegment<float>* segments, std::size_t count, std::size_t n);
 void accumulate_segments(double* buf, const RowSegment<double>* segments, std::size_t count, std::size_t n);
-
-/// buf[o] += rows[events[e] * stride + o] * x[events[e]]: real-valued (graded) events.
-void accumulate_scaled_rows(float* buf, const float* rows, std::size_t stride, const std::uint32_t* events,
-                            const float* x, std::size_t count, std::size_t n);
-void accumulate_scaled_rows(double* buf, const double* rows, std::size_t stride, const std::uint32_t* events,
-                            const double* x, std::size_t count, std::size_t n);
 
 }  // namespace snnsim::hw_backends
