@@ -129,22 +129,55 @@ void fan_out_avx2(Real* buf, Segments<Real> rows, std::size_t n) {
 #endif
 
 template <class Real>
-void fan_out(Real* buf, Segments<Real> rows, std::size_t n) {
+void fan_out(KernelIsa isa, Real* buf, Segments<Real> rows, std::size_t n) {
+  switch (isa) {
 #ifdef SNNSIM_FAN_OUT_ISA
-  if (__builtin_cpu_supports("avx512f")) return fan_out_avx512(buf, rows, n);
-  if (__builtin_cpu_supports("avx2")) return fan_out_avx2(buf, rows, n);
+    case KernelIsa::avx512: return fan_out_avx512(buf, rows, n);
+    case KernelIsa::avx2: return fan_out_avx2(buf, rows, n);
+#else
+    case KernelIsa::avx512:
+    case KernelIsa::avx2:
 #endif
-  fan_out_kernel<16>(buf, rows, n);
+    case KernelIsa::baseline: return fan_out_kernel<16>(buf, rows, n);
+  }
+}
+
+KernelIsa best_isa() {
+#ifdef SNNSIM_FAN_OUT_ISA
+  if (__builtin_cpu_supports("avx512f")) return KernelIsa::avx512;
+  if (__builtin_cpu_supports("avx2")) return KernelIsa::avx2;
+#endif
+  return KernelIsa::baseline;
 }
 
 }  // namespace
 
+std::vector<KernelIsa> kernel_isas() {
+  std::vector<KernelIsa> isas;
+#ifdef SNNSIM_FAN_OUT_ISA
+  if (__builtin_cpu_supports("avx512f")) isas.push_back(KernelIsa::avx512);
+  if (__builtin_cpu_supports("avx2")) isas.push_back(KernelIsa::avx2);
+#endif
+  isas.push_back(KernelIsa::baseline);
+  return isas;
+}
+
 void accumulate_segments(float* buf, const RowSegment<float>* segments, std::size_t count, std::size_t n) {
-  fan_out(buf, Segments<float>{segments, count}, n);
+  fan_out(best_isa(), buf, Segments<float>{segments, count}, n);
 }
 
 void accumulate_segments(double* buf, const RowSegment<double>* segments, std::size_t count, std::size_t n) {
-  fan_out(buf, Segments<double>{segments, count}, n);
+  fan_out(best_isa(), buf, Segments<double>{segments, count}, n);
+}
+
+void accumulate_segments(KernelIsa isa, float* buf, const RowSegment<float>* segments, std::size_t count,
+                         std::size_t n) {
+  fan_out(isa, buf, Segments<float>{segments, count}, n);
+}
+
+void accumulate_segments(KernelIsa isa, double* buf, const RowSegment<double>* segments, std::size_t count,
+                         std::size_t n) {
+  fan_out(isa, buf, Segments<double>{segments, count}, n);
 }
 
 }  // namespace snnsim::hw_backends

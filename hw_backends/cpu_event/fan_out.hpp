@@ -8,6 +8,7 @@
 /// width; the functions are compiled for AVX-512, AVX2 and the baseline and chosen at run time.
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 namespace snnsim::hw_backends {
 
@@ -30,5 +31,17 @@ inline constexpr std::uint32_t kFirstRow[1] = {0};
 /// segment, in order, o in [0, n).
 void accumulate_segments(float* buf, const RowSegment<float>* segments, std::size_t count, std::size_t n);
 void accumulate_segments(double* buf, const RowSegment<double>* segments, std::size_t count, std::size_t n);
+
+/// The instruction sets the kernel is compiled for.
+enum class KernelIsa { avx512, avx2, baseline };
+
+/// Those this processor runs, best first (accumulate_segments uses the first).
+std::vector<KernelIsa> kernel_isas();
+
+/// The same with a given instruction set (one of kernel_isas()), so that tests run every version.
+void accumulate_segments(KernelIsa isa, float* buf, const RowSegment<float>* segments, std::size_t count,
+                         std::size_t n);
+void accumulate_segments(KernelIsa isa, double* buf, const RowSegment<double>* segments, std::size_t count,
+                         std::size_t n);
 
 }  // namespace snnsim::hw_backends
