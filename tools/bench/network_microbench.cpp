@@ -15,6 +15,7 @@
 #include "neurons/cuba_lif_exact.hpp"
 #include "neurons/registry.hpp"
 #include "sim/backend.hpp"
+#include "sim/cache_aligned.hpp"
 
 namespace {
 
@@ -123,7 +124,7 @@ BENCHMARK(BM_SparseDelivery)->Args({4000, 1})->Args({4000, 2})->Unit(benchmark::
 void BM_FanOutRows(benchmark::State& state) {
   constexpr std::size_t out = 128, spikes = 16;
   const std::size_t rows = static_cast<std::size_t>(state.range(0)) * 1024 / (out * sizeof(float));
-  std::vector<float> weight(rows * out);
+  sim::CacheAlignedVector<float> weight(rows * out);  // line-aligned, as the engine stores rows
   for (std::size_t i = 0; i < weight.size(); ++i)
     weight[i] = static_cast<float>(models::uniform01(4, models::RngStream::connectivity, 0, 0, i)) - 0.5f;
   std::vector<std::uint32_t> events(spikes * 1024);  // 1024 calls' spike lists, each ascending
