@@ -3,18 +3,14 @@
 
 #include <algorithm>
 
-// Summing a trial's counters into the totals runs once per trial over every population,
-// projection and step (~70 kB for the LMUFormer): compiled for AVX-512, AVX2 and the baseline.
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define SNNSIM_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define SNNSIM_CLONES
-#endif
+#include "sim/target_clones.hpp"
 
 namespace snnsim::sim {
 
 namespace {
 
+/// Summing a trial's counters into the totals runs over every population, projection and step
+/// (~70 kB for the LMUFormer) once per trial.
 SNNSIM_CLONES void add_counts(OpCounts* __restrict sum, const OpCounts* __restrict x, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) sum[i] += x[i];
 }

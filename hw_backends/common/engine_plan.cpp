@@ -4,18 +4,13 @@
 #include <string>
 #include <variant>
 
-// The affine kernels run once per population and step over every neuron: compiled for AVX-512,
-// AVX2 and the baseline, picked at load time (the same operations in the same order in each).
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define SNNSIM_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define SNNSIM_CLONES
-#endif
+#include "sim/target_clones.hpp"
 
 namespace snnsim::hw_backends {
 
 namespace {
 
+// The affine and input kernels run once per population and step over every neuron.
 template <class Real>
 [[gnu::always_inline]] inline void affine_kernel(const Real* __restrict scale, const Real* __restrict shift,
                                                  Real* __restrict x, std::size_t n) {

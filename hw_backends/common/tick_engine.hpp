@@ -66,8 +66,8 @@ struct TickWorkspace final : sim::Workspace {
   std::vector<History<Real>> history;
   std::vector<std::unique_ptr<sim::NeuronPopulationState<Real>>> neurons;
   std::vector<sim::CacheAlignedVector<Real>> analog_input;  ///< port buffer of analog populations
-  std::vector<std::size_t> train_cursor;        ///< spike inputs: position in their trains
-  Scratch scratch;                              ///< the Delivery policy's own
+  std::vector<std::size_t> train_cursor;  ///< spike inputs: position in their trains
+  Scratch scratch;                        ///< the Delivery policy's own
   // Split trials only (threads > 1):
   std::vector<SpikeBatches> split_spikes;        ///< [population]
   std::vector<SplitThreadRecord> thread_records;     ///< [thread]
@@ -154,7 +154,8 @@ class TickEngine final : public sim::CompiledNetwork {
     std::size_t values_per_step = 1;  // what one more step of every ring holds, at most
     for (const PopulationPlan& p : plan.populations) values_per_step += p.size;
     const auto by_memory = static_cast<sim::TimeStep>(kMaxWindowBytes / (values_per_step * sizeof(Real)));
-    return std::clamp<sim::TimeStep>(std::min(plan.schedule.max_window, kMaxWindow), 1, std::max<sim::TimeStep>(by_memory, 1));
+    const sim::TimeStep most = std::max<sim::TimeStep>(std::min(kMaxWindow, by_memory), 1);
+    return std::clamp<sim::TimeStep>(plan.schedule.max_window, 1, most);
   }
 
   void reset(Workspace& ws) const {

@@ -45,7 +45,7 @@ struct EventDelivery {
     switch (p.kind) {
       case Plan::Kind::Conv: return conv(p, src, h, t, steps, buf.data(), c, batch);
       case Plan::Kind::Identity: return identity(src, h, t, buf.data(), c, batch);
-      case Plan::Kind::Sparse: return batch.flush(), sparse(p, h, t, buf.data(), c);
+      case Plan::Kind::Sparse: batch.flush(); return sparse(p, h, t, buf.data(), c);
     }
   }
 
