@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "hw_backends/cpu_event/fan_out.hpp"
 
+#include <span>
 #include <type_traits>
 
 // On x86-64 GCC/Clang the fan-out kernel exists once per ISA, picked per call with
@@ -27,21 +28,10 @@ namespace snnsim::hw_backends {
 
 namespace {
 
-/// Calls plain(row) for every row of a spike segment and scaled(row, x[event]) for every row of
-/// a graded one, segment after segment, row after row.
-template <class Real, class Plain, class Scaled>
-[[gnu::always_inline]] inline void for_each_row(const RowSegment<Real>* segments, std::size_t count, Plain&& plain,
-                                                Scaled&& scaled) {
-  for (std::size_t s = 0; s < count; ++s) {
-    const RowSegment<Real>& seg = segments[s];
-    if (seg.x)
-      for (std::size_t e = 0; e < seg.count; ++e) scaled(seg.base + seg.events[e] * seg.stride, seg.x[seg.events[e]]);
-    else
-      for (std::size_t e = 0; e < seg.count; ++e) plain(seg.base + seg.events[e] * seg.stride);
-  }
-}
-
-/// A list of segments.
+/// A list of segments. Each consumer below walks it segment after segment, row after row (the
+/// canonical order), spike segments adding rows, graded ones rows times their event's value.
+/// Plain loops rather than a visitor: a lambda does not take its caller's target("avx512f"), so
+/// clang refuses AVX-512 intrinsics inside one.
 template <class Real>
 struct Segments {
   const RowSegment<Real>* data;
@@ -53,14 +43,17 @@ template <std::size_t Block, class Real>
 [[gnu::always_inline]] inline void accumulate_block(Real* __restrict buf, Segments<Real> rows, std::size_t o) {
   Real acc[Block];
   for (std::size_t j = 0; j < Block; ++j) acc[j] = buf[o + j];
-  for_each_row(
-      rows.data, rows.count,
-      [&](const Real* __restrict row) [[gnu::always_inline]] {
-        for (std::size_t j = 0; j < Block; ++j) acc[j] += row[o + j];
-      },
-      [&](const Real* __restrict row, Real v) [[gnu::always_inline]] {
-        for (std::size_t j = 0; j < Block; ++j) acc[j] += row[o + j] * v;
-      });
+  for (const RowSegment<Real>& seg : std::span(rows.data, rows.count)) {
+    for (std::size_t e = 0; e < seg.count; ++e) {
+      const Real* __restrict row = seg.base + seg.events[e] * seg.stride + o;
+      if (seg.x) {
+        const Real v = seg.x[seg.events[e]];
+        for (std::size_t j = 0; j < Block; ++j) acc[j] += row[j] * v;
+      } else {
+        for (std::size_t j = 0; j < Block; ++j) acc[j] += row[j];
+      }
+    }
+  }
   for (std::size_t j = 0; j < Block; ++j) buf[o + j] = acc[j];
 }
 
@@ -79,8 +72,14 @@ template <class Real>
 [[gnu::always_inline]] inline void accumulate_scalar(Real* buf, Segments<Real> rows, std::size_t o, std::size_t n) {
   for (; o < n; ++o) {
     Real a = buf[o];
-    for_each_row(
-        rows.data, rows.count, [&](const Real* row) { a += row[o]; }, [&](const Real* row, Real v) { a += row[o] * v; });
+    for (const RowSegment<Real>& seg : std::span(rows.data, rows.count))
+      for (std::size_t e = 0; e < seg.count; ++e) {
+        const Real w = seg.base[seg.events[e] * seg.stride + o];
+        if (seg.x)
+          a += w * seg.x[seg.events[e]];
+        else
+          a += w;
+      }
     buf[o] = a;
   }
 }
@@ -100,12 +99,14 @@ SNNSIM_TARGET("avx512f")
 void accumulate_masked(float* buf, Segments<float> rows, std::size_t o, std::size_t n) {
   const auto mask = static_cast<__mmask16>((1u << (n - o)) - 1u);
   __m512 acc = _mm512_maskz_loadu_ps(mask, buf + o);
-  for_each_row(
-      rows.data, rows.count,
-      [&](const float* row) { acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(mask, row + o)); },
-      [&](const float* row, float v) {
-        acc = _mm512_add_ps(acc, _mm512_mul_ps(_mm512_maskz_loadu_ps(mask, row + o), _mm512_set1_ps(v)));
-      });
+  for (const RowSegment<float>& seg : std::span(rows.data, rows.count))
+    for (std::size_t e = 0; e < seg.count; ++e) {
+      const __m512 row = _mm512_maskz_loadu_ps(mask, seg.base + seg.events[e] * seg.stride + o);
+      if (seg.x)
+        acc = _mm512_add_ps(acc, _mm512_mul_ps(row, _mm512_set1_ps(seg.x[seg.events[e]])));
+      else
+        acc = _mm512_add_ps(acc, row);
+    }
   _mm512_mask_storeu_ps(buf + o, mask, acc);
 }
 
