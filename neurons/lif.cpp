@@ -18,6 +18,7 @@
 
 #include "sim/cache_aligned.hpp"
 #include "sim/error.hpp"
+#include "sim/isa.hpp"
 
 namespace snnsim::neurons {
 
@@ -147,13 +148,15 @@ __attribute__((target("avx512f"))) std::size_t step_reset0_avx512(const LifKerne
 #endif
 
 template <bool Reciprocal>
-std::size_t step_reset0(const LifKernelArgs& a, std::size_t n) {
+std::size_t step_reset0(sim::Isa isa, const LifKernelArgs& a, std::size_t n) {
   std::size_t i = 0, count = 0;
 #ifdef SNNSIM_LIF_AVX
-  if (__builtin_cpu_supports("avx512f"))
+  if (isa == sim::Isa::avx512)
     i = step_reset0_avx512<Reciprocal>(a, i, n, count);
-  else if (__builtin_cpu_supports("avx2"))
+  else if (isa == sim::Isa::avx2)
     i = step_reset0_avx2<Reciprocal>(a, i, n, count);
+#else
+  (void)isa;
 #endif
 #ifdef __SSE2__
   i = step_reset0_sse2<Reciprocal>(a, i, n, count);
@@ -168,9 +171,19 @@ bool exact_reciprocal(float tau) {
   return std::frexp(tau, &exponent) == 0.5f;
 }
 
+}  // namespace
+
+std::size_t lif_step_reset0(sim::Isa isa, const LifConstants& c, float* v, float* input, std::size_t n,
+                            std::uint32_t* fired) {
+  const LifKernelArgs args{c.tau, 1.0f / c.tau, c.v_threshold, v, input, fired};
+  return exact_reciprocal(c.tau) ? step_reset0<true>(isa, args, n) : step_reset0<false>(isa, args, n);
+}
+
+namespace {
+
 class LifState final : public sim::NeuronPopulationState<float> {
   /// Room past the last neuron for a whole vector of firing indices (the AVX-512 kernel stores 16).
-  static constexpr std::size_t kOutSlack = 16;
+  static constexpr std::size_t kOutSlack = kLifFiredSlack;
 
  public:
   LifState(LifConstants c, std::size_t n) : c_(c), v_(n, c.v_reset), input_(n, 0.0f), fired_(n + kOutSlack) {}
@@ -198,12 +211,13 @@ class LifState final : public sim::NeuronPopulationState<float> {
     const std::size_t n = v_.size();
     const LifKernelArgs args{c_.tau, 1.0f / c_.tau, c_.v_threshold, v_.data(), input_.data(), fired_.data()};
     const std::size_t fired =
-        reciprocal_ ? neurons::step_reset0<true>(args, n) : neurons::step_reset0<false>(args, n);
+        reciprocal_ ? neurons::step_reset0<true>(isa_, args, n) : neurons::step_reset0<false>(isa_, args, n);
     spikes.insert(spikes.end(), fired_.begin(), fired_.begin() + static_cast<std::ptrdiff_t>(fired));
   }
 
   LifConstants c_;
   bool reciprocal_ = exact_reciprocal(c_.tau);
+  sim::Isa isa_ = sim::best_isa();
   sim::CacheAlignedVector<float> v_, input_;  ///< line-aligned: the kernels' vector loads split no line
   std::vector<std::uint32_t> fired_;
 };

@@ -12,8 +12,11 @@
 /// Reset: hard, V_t = v_reset if S_t = 1, else V_t = H_t. No refractory period, no bias.
 /// Source: spikingjelly (commit 1171f524) neuron.py LIFNode.neuronal_charge_decay_input*,
 ///   golden README section 2 (../shared/golden/README.md).
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 
+#include "sim/isa.hpp"
 #include "sim/neuron_model.hpp"
 
 namespace snnsim::neurons {
@@ -57,5 +60,16 @@ inline bool lif_step(const LifConstants& c, float input, float& v) {
   v = fire ? c.v_reset : h;
   return fire;
 }
+
+/// Room lif_step_reset0() needs in `fired` past the population size (a whole vector of indices).
+inline constexpr std::size_t kLifFiredSlack = 16;
+
+/// One step of n neurons on the fast path (decay_input, v_reset = 0) with the kernel of
+/// instruction set `isa` (one of sim::supported_isas()): updates v, clears input, and writes the
+/// indices of the neurons that fire, ascending, to `fired` (room for n + kLifFiredSlack); returns
+/// how many fired. Every version gives lif_step()'s bits. The population state uses the best
+/// instruction set; tests run every one.
+std::size_t lif_step_reset0(sim::Isa isa, const LifConstants& c, float* v, float* input, std::size_t n,
+                            std::uint32_t* fired);
 
 }  // namespace snnsim::neurons

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "sim/target_clones.hpp"
+#include "sim/isa.hpp"
 
 namespace snnsim::sim {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <variant>
 
-#include "sim/target_clones.hpp"
+#include "sim/isa.hpp"
 
 namespace snnsim::hw_backends {
 

@@ -4,16 +4,15 @@
 #include <span>
 #include <type_traits>
 
-// On x86-64 GCC/Clang the fan-out kernel exists once per ISA, picked per call with
-// __builtin_cpu_supports (a load and a predicted branch). Each version holds a block of targets
+// On x86-64 GCC/Clang the fan-out kernel exists once per instruction set (sim/isa.hpp), picked
+// per call (a load and a predicted branch). Each version holds a block of targets
 // as wide as eight of its vector registers while every row is added: eight independent add
 // chains hide the add latency, and registers remain for the rows being loaded. AVX-512 has 32
 // registers and holds sixteen (256 floats): a 512-wide layer walks its event list twice, not
 // four times. It ends with one masked register, so targets short of a register (the
 // classifier's 10) are not added one by one.
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#ifdef SNNSIM_X86_ISAS
 #include <immintrin.h>
-#define SNNSIM_FAN_OUT_ISA 1
 #if defined(__clang__)
 #define SNNSIM_TARGET(isa) __attribute__((target(isa)))
 #else
@@ -92,7 +91,7 @@ template <std::size_t RegisterBytes, class Real>
   accumulate_scalar(buf, rows, accumulate_blocks<8 * lanes, lanes>(buf, rows, 0, n), n);
 }
 
-#ifdef SNNSIM_FAN_OUT_ISA
+#ifdef SNNSIM_X86_ISAS
 /// Targets [o, n), fewer than one register, with masked loads and stores (float only). Lanes
 /// outside the mask are neither read nor written; the others get the same adds in the same order.
 SNNSIM_TARGET("avx512f")
@@ -130,53 +129,35 @@ void fan_out_avx2(Real* buf, Segments<Real> rows, std::size_t n) {
 #endif
 
 template <class Real>
-void fan_out(KernelIsa isa, Real* buf, Segments<Real> rows, std::size_t n) {
+void fan_out(sim::Isa isa, Real* buf, Segments<Real> rows, std::size_t n) {
   switch (isa) {
-#ifdef SNNSIM_FAN_OUT_ISA
-    case KernelIsa::avx512: return fan_out_avx512(buf, rows, n);
-    case KernelIsa::avx2: return fan_out_avx2(buf, rows, n);
+#ifdef SNNSIM_X86_ISAS
+    case sim::Isa::avx512: return fan_out_avx512(buf, rows, n);
+    case sim::Isa::avx2: return fan_out_avx2(buf, rows, n);
 #else
-    case KernelIsa::avx512:
-    case KernelIsa::avx2:
+    case sim::Isa::avx512:
+    case sim::Isa::avx2:
 #endif
-    case KernelIsa::baseline: return fan_out_kernel<16>(buf, rows, n);
+    case sim::Isa::baseline: return fan_out_kernel<16>(buf, rows, n);
   }
-}
-
-KernelIsa best_isa() {
-#ifdef SNNSIM_FAN_OUT_ISA
-  if (__builtin_cpu_supports("avx512f")) return KernelIsa::avx512;
-  if (__builtin_cpu_supports("avx2")) return KernelIsa::avx2;
-#endif
-  return KernelIsa::baseline;
 }
 
 }  // namespace
 
-std::vector<KernelIsa> kernel_isas() {
-  std::vector<KernelIsa> isas;
-#ifdef SNNSIM_FAN_OUT_ISA
-  if (__builtin_cpu_supports("avx512f")) isas.push_back(KernelIsa::avx512);
-  if (__builtin_cpu_supports("avx2")) isas.push_back(KernelIsa::avx2);
-#endif
-  isas.push_back(KernelIsa::baseline);
-  return isas;
-}
-
 void accumulate_segments(float* buf, const RowSegment<float>* segments, std::size_t count, std::size_t n) {
-  fan_out(best_isa(), buf, Segments<float>{segments, count}, n);
+  fan_out(sim::best_isa(), buf, Segments<float>{segments, count}, n);
 }
 
 void accumulate_segments(double* buf, const RowSegment<double>* segments, std::size_t count, std::size_t n) {
-  fan_out(best_isa(), buf, Segments<double>{segments, count}, n);
+  fan_out(sim::best_isa(), buf, Segments<double>{segments, count}, n);
 }
 
-void accumulate_segments(KernelIsa isa, float* buf, const RowSegment<float>* segments, std::size_t count,
+void accumulate_segments(sim::Isa isa, float* buf, const RowSegment<float>* segments, std::size_t count,
                          std::size_t n) {
   fan_out(isa, buf, Segments<float>{segments, count}, n);
 }
 
-void accumulate_segments(KernelIsa isa, double* buf, const RowSegment<double>* segments, std::size_t count,
+void accumulate_segments(sim::Isa isa, double* buf, const RowSegment<double>* segments, std::size_t count,
                          std::size_t n) {
   fan_out(isa, buf, Segments<double>{segments, count}, n);
 }

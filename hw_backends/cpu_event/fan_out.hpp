@@ -8,7 +8,8 @@
 /// width; the functions are compiled for AVX-512, AVX2 and the baseline and chosen at run time.
 #include <cstddef>
 #include <cstdint>
-#include <vector>
+
+#include "sim/isa.hpp"
 
 namespace snnsim::hw_backends {
 
@@ -32,16 +33,11 @@ inline constexpr std::uint32_t kFirstRow[1] = {0};
 void accumulate_segments(float* buf, const RowSegment<float>* segments, std::size_t count, std::size_t n);
 void accumulate_segments(double* buf, const RowSegment<double>* segments, std::size_t count, std::size_t n);
 
-/// The instruction sets the kernel is compiled for.
-enum class KernelIsa { avx512, avx2, baseline };
-
-/// Those this processor runs, best first (accumulate_segments uses the first).
-std::vector<KernelIsa> kernel_isas();
-
-/// The same with a given instruction set (one of kernel_isas()), so that tests run every version.
-void accumulate_segments(KernelIsa isa, float* buf, const RowSegment<float>* segments, std::size_t count,
+/// The same with a given instruction set (one of sim::supported_isas()), so that tests run every
+/// version; the overloads above use sim::best_isa().
+void accumulate_segments(sim::Isa isa, float* buf, const RowSegment<float>* segments, std::size_t count,
                          std::size_t n);
-void accumulate_segments(KernelIsa isa, double* buf, const RowSegment<double>* segments, std::size_t count,
+void accumulate_segments(sim::Isa isa, double* buf, const RowSegment<double>* segments, std::size_t count,
                          std::size_t n);
 
 }  // namespace snnsim::hw_backends

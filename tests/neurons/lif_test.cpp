@@ -3,11 +3,13 @@
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <vector>
 
 #include <doctest/doctest.h>
 
 #include "neurons/lif.hpp"
 #include "sim/error.hpp"
+#include "sim/isa.hpp"
 #include "tests/support/registries.hpp"
 
 using namespace snnsim;
@@ -126,6 +128,47 @@ TEST_CASE("lif population update: every vector width and the reciprocal path equ
       const std::span<const float> got = s->variable("v");
       for (std::size_t i = 0; i < n; ++i) CHECK(std::bit_cast<std::uint32_t>(got[i]) == std::bit_cast<std::uint32_t>(v[i]));
       for (float x : s->port(0)) CHECK(x == 0.0f);  // the input port is cleared by the step
+    }
+  }
+}
+
+TEST_CASE("lif fast path: every kernel version this processor runs gives lif_step()'s bits and spikes") {
+  // The population state runs only the best version; this runs each (AVX-512, AVX2, baseline)
+  // on population sizes that end in every kind of tail, with the same special inputs as above.
+  const float specials[] = {1.0f, 2.0f, 1e-40f, -1e-40f, std::numeric_limits<float>::infinity(),
+                            -std::numeric_limits<float>::infinity(), std::numeric_limits<float>::quiet_NaN()};
+  for (const float tau : {2.0f, 3.0f}) {
+    neurons::LifConstants c;
+    c.tau = tau;
+    for (const std::size_t n : {1, 3, 4, 7, 8, 15, 16, 17, 33, 47, 128}) {
+      for (const sim::Isa isa : sim::supported_isas()) {
+        CAPTURE(tau);
+        CAPTURE(n);
+        CAPTURE(static_cast<int>(isa));
+        std::vector<float> v(n, 0.0f), v_ref(n, 0.0f), input(n);
+        std::vector<std::uint32_t> fired(n + neurons::kLifFiredSlack);
+        std::uint32_t state = 777;
+        for (int t = 0; t < 30; ++t) {
+          std::vector<std::uint32_t> expected;
+          for (std::size_t i = 0; i < n; ++i) {
+            state = state * 1664525u + 1013904223u;
+            const float x = (static_cast<std::size_t>(t) * 5 + i) % 11 == 0
+                                ? specials[(static_cast<std::size_t>(t) + i) % 7]
+                                : static_cast<float>(static_cast<double>(state >> 8) / 16777216.0 * 4.0 - 1.0);
+            input[i] = x;
+            if (neurons::lif_step(c, x, v_ref[i])) expected.push_back(static_cast<std::uint32_t>(i));
+          }
+          const std::size_t count = neurons::lif_step_reset0(isa, c, v.data(), input.data(), n, fired.data());
+          CHECK(std::vector<std::uint32_t>(fired.begin(), fired.begin() + static_cast<std::ptrdiff_t>(count)) == expected);
+          std::vector<std::uint32_t> bits(n), bits_ref(n);
+          for (std::size_t i = 0; i < n; ++i) {
+            bits[i] = std::bit_cast<std::uint32_t>(v[i]);
+            bits_ref[i] = std::bit_cast<std::uint32_t>(v_ref[i]);
+          }
+          CHECK(bits == bits_ref);
+          CHECK(input == std::vector<float>(n, 0.0f));  // the input is cleared as it is read
+        }
+      }
     }
   }
 }

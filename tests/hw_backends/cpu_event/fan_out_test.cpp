@@ -74,7 +74,7 @@ void check_every_isa() {
     std::vector<Real> start(n);
     for (std::size_t o = 0; o < n; ++o) start[o] = static_cast<Real>(o % 7) * Real(0.25) - Real(0.5);
     const std::vector<Real> expected = reference(start, c.segments);
-    for (hw_backends::KernelIsa isa : hw_backends::kernel_isas()) {
+    for (sim::Isa isa : sim::supported_isas()) {
       CAPTURE(n);
       CAPTURE(static_cast<int>(isa));
       std::vector<Real> buf = start;
@@ -90,14 +90,14 @@ void check_every_isa() {
 }  // namespace
 
 TEST_CASE("fan-out: every kernel version adds the rows in the canonical order, bit for bit, any target count") {
-  CHECK(hw_backends::kernel_isas().back() == hw_backends::KernelIsa::baseline);
+  CHECK(sim::supported_isas().back() == sim::Isa::baseline);
   check_every_isa<float>();
   check_every_isa<double>();
 }
 
 TEST_CASE("fan-out: with no segments every target keeps its value") {
   std::vector<float> buf(10, 2.5f);
-  for (hw_backends::KernelIsa isa : hw_backends::kernel_isas()) {
+  for (sim::Isa isa : sim::supported_isas()) {
     hw_backends::accumulate_segments(isa, buf.data(), static_cast<const RowSegment<float>*>(nullptr), 0, buf.size());
     CHECK(buf == std::vector<float>(10, 2.5f));
   }
