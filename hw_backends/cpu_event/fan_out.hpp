@@ -3,9 +3,10 @@
 /// The inner loop of event-driven delivery: add rows into a target's input buffer. The rows of
 /// one target and step (biases, residual streams and the fan-out rows of every event of every tap
 /// and projection, in delivery order) go through one call as a list of segments, so that the
-/// target block stays in registers across all of them. Each target element still receives the rows in list
-/// order (the canonical summation order), so the result is bit-identical whatever the vector
-/// width; the functions are compiled for AVX-512, AVX2 and the baseline and chosen at run time.
+/// target block stays in registers across all of them. Each target element still receives the
+/// rows in list order (the canonical summation order), so the result is bit-identical whatever
+/// the vector width; the functions are compiled for AVX-512, AVX2 and the baseline (sim/isa.hpp)
+/// and chosen at run time.
 #include <cstddef>
 #include <cstdint>
 
