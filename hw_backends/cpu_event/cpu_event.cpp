@@ -17,6 +17,7 @@ namespace {
 /// sparse projections), so every target element still receives its terms in delivery order.
 template <class Real>
 struct RowBatch {
+  sim::Isa isa = sim::best_isa();  // chosen once, not per call
   Real* buf = nullptr;
   std::size_t n = 0;
   std::vector<RowSegment<Real>> segments;
@@ -29,7 +30,7 @@ struct RowBatch {
   }
   void add_row(Real* target, std::size_t size, const Real* row) { add(target, size, {row, 0, kFirstRow, 1}); }
   void flush() {
-    if (!segments.empty()) accumulate_segments(buf, segments.data(), segments.size(), n);
+    if (!segments.empty()) accumulate_segments(isa, buf, segments.data(), segments.size(), n);
     segments.clear();
     buf = nullptr;
   }

@@ -32,17 +32,14 @@ namespace {
 /// Plain loops rather than a visitor: a lambda does not take its caller's target("avx512f"), so
 /// clang refuses AVX-512 intrinsics inside one.
 template <class Real>
-struct Segments {
-  const RowSegment<Real>* data;
-  std::size_t count;
-};
+using Segments = std::span<const RowSegment<Real>>;
 
 /// Targets [o, o + Block) of every row, in row order, with the block held in registers.
 template <std::size_t Block, class Real>
 [[gnu::always_inline]] inline void accumulate_block(Real* __restrict buf, Segments<Real> rows, std::size_t o) {
   Real acc[Block];
   for (std::size_t j = 0; j < Block; ++j) acc[j] = buf[o + j];
-  for (const RowSegment<Real>& seg : std::span(rows.data, rows.count)) {
+  for (const RowSegment<Real>& seg : rows) {
     for (std::size_t e = 0; e < seg.count; ++e) {
       const Real* __restrict row = seg.base + seg.events[e] * seg.stride + o;
       if (seg.x) {
@@ -71,7 +68,7 @@ template <class Real>
 [[gnu::always_inline]] inline void accumulate_scalar(Real* buf, Segments<Real> rows, std::size_t o, std::size_t n) {
   for (; o < n; ++o) {
     Real a = buf[o];
-    for (const RowSegment<Real>& seg : std::span(rows.data, rows.count))
+    for (const RowSegment<Real>& seg : rows)
       for (std::size_t e = 0; e < seg.count; ++e) {
         const Real w = seg.base[seg.events[e] * seg.stride + o];
         if (seg.x)
@@ -98,7 +95,7 @@ SNNSIM_TARGET("avx512f")
 void accumulate_masked(float* buf, Segments<float> rows, std::size_t o, std::size_t n) {
   const auto mask = static_cast<__mmask16>((1u << (n - o)) - 1u);
   __m512 acc = _mm512_maskz_loadu_ps(mask, buf + o);
-  for (const RowSegment<float>& seg : std::span(rows.data, rows.count))
+  for (const RowSegment<float>& seg : rows)
     for (std::size_t e = 0; e < seg.count; ++e) {
       const __m512 row = _mm512_maskz_loadu_ps(mask, seg.base + seg.events[e] * seg.stride + o);
       if (seg.x)
@@ -144,22 +141,14 @@ void fan_out(sim::Isa isa, Real* buf, Segments<Real> rows, std::size_t n) {
 
 }  // namespace
 
-void accumulate_segments(float* buf, const RowSegment<float>* segments, std::size_t count, std::size_t n) {
-  fan_out(sim::best_isa(), buf, Segments<float>{segments, count}, n);
-}
-
-void accumulate_segments(double* buf, const RowSegment<double>* segments, std::size_t count, std::size_t n) {
-  fan_out(sim::best_isa(), buf, Segments<double>{segments, count}, n);
-}
-
 void accumulate_segments(sim::Isa isa, float* buf, const RowSegment<float>* segments, std::size_t count,
                          std::size_t n) {
-  fan_out(isa, buf, Segments<float>{segments, count}, n);
+  fan_out(isa, buf, Segments<float>(segments, count), n);
 }
 
 void accumulate_segments(sim::Isa isa, double* buf, const RowSegment<double>* segments, std::size_t count,
                          std::size_t n) {
-  fan_out(isa, buf, Segments<double>{segments, count}, n);
+  fan_out(isa, buf, Segments<double>(segments, count), n);
 }
 
 }  // namespace snnsim::hw_backends

@@ -30,12 +30,8 @@ struct RowSegment {
 inline constexpr std::uint32_t kFirstRow[1] = {0};
 
 /// buf[o] += row[o] (times its event's value for graded segments) for every row of every
-/// segment, in order, o in [0, n).
-void accumulate_segments(float* buf, const RowSegment<float>* segments, std::size_t count, std::size_t n);
-void accumulate_segments(double* buf, const RowSegment<double>* segments, std::size_t count, std::size_t n);
-
-/// The same with a given instruction set (one of sim::supported_isas()), so that tests run every
-/// version; the overloads above use sim::best_isa().
+/// segment, in order, o in [0, n), with the kernel of `isa` (one of sim::supported_isas(); the
+/// engine picks sim::best_isa() once per workspace, tests run every one).
 void accumulate_segments(sim::Isa isa, float* buf, const RowSegment<float>* segments, std::size_t count,
                          std::size_t n);
 void accumulate_segments(sim::Isa isa, double* buf, const RowSegment<double>* segments, std::size_t count,

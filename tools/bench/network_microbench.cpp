@@ -133,10 +133,11 @@ void BM_FanOutRows(benchmark::State& state) {
       events[c * spikes + e] = static_cast<std::uint32_t>((e * rows + static_cast<std::size_t>(models::uniform01(
                                                                5, models::RngStream::connectivity, 0, c, e) * static_cast<double>(rows))) / spikes);
   std::vector<float> buf(out, 0.0f);
+  const sim::Isa isa = sim::best_isa();
   std::size_t call = 0;
   for (auto _ : state) {
     const hw_backends::RowSegment<float> segment{weight.data(), out, events.data() + (call++ % 1024) * spikes, spikes};
-    hw_backends::accumulate_segments(buf.data(), &segment, 1, out);
+    hw_backends::accumulate_segments(isa, buf.data(), &segment, 1, out);
     benchmark::DoNotOptimize(buf.data());
     benchmark::ClobberMemory();
   }
