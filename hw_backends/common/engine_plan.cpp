@@ -10,28 +10,11 @@ namespace snnsim::hw_backends {
 
 namespace {
 
-// The affine and input kernels run once per population and step over every neuron.
+// The affine kernel runs once per population and step over every neuron.
 template <class Real>
 [[gnu::always_inline]] inline void affine_kernel(const Real* __restrict scale, const Real* __restrict shift,
                                                  Real* __restrict x, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) x[i] = x[i] * scale[i] + shift[i];
-}
-
-template <class Real>
-[[gnu::always_inline]] inline void take_kernel(const Real* __restrict scale, const Real* __restrict shift,
-                                               Real* __restrict in, Real* __restrict out, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) {
-    out[i] = in[i] * scale[i] + shift[i];
-    in[i] = Real(0);
-  }
-}
-
-template <class Real>
-[[gnu::always_inline]] inline void move_kernel(Real* __restrict in, Real* __restrict out, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) {
-    out[i] = in[i];
-    in[i] = Real(0);
-  }
 }
 
 SNNSIM_CLONES void affine_f32(const float* scale, const float* shift, float* x, std::size_t n) {
@@ -39,14 +22,6 @@ SNNSIM_CLONES void affine_f32(const float* scale, const float* shift, float* x, 
 }
 SNNSIM_CLONES void affine_f64(const double* scale, const double* shift, double* x, std::size_t n) {
   affine_kernel(scale, shift, x, n);
-}
-SNNSIM_CLONES void take_f32(const float* scale, const float* shift, float* in, float* out, std::size_t n) {
-  if (scale) return take_kernel(scale, shift, in, out, n);
-  move_kernel(in, out, n);
-}
-SNNSIM_CLONES void take_f64(const double* scale, const double* shift, double* in, double* out, std::size_t n) {
-  if (scale) return take_kernel(scale, shift, in, out, n);
-  move_kernel(in, out, n);
 }
 
 }  // namespace
@@ -57,18 +32,6 @@ void apply_affine(const PopulationPlan& p, std::span<float> buf) {
 
 void apply_affine(const PopulationPlan& p, std::span<double> buf) {
   if (!p.affine_scale.empty()) affine_f64(p.affine_scale.data(), p.affine_shift.data(), buf.data(), buf.size());
-}
-
-void take_input(const PopulationPlan& p, std::span<float> in, std::span<float> out) {
-  const bool affine = !p.affine_scale.empty();
-  take_f32(affine ? p.affine_scale_f32.data() : nullptr, affine ? p.affine_shift_f32.data() : nullptr, in.data(),
-           out.data(), in.size());
-}
-
-void take_input(const PopulationPlan& p, std::span<double> in, std::span<double> out) {
-  const bool affine = !p.affine_scale.empty();
-  take_f64(affine ? p.affine_scale.data() : nullptr, affine ? p.affine_shift.data() : nullptr, in.data(), out.data(),
-           in.size());
 }
 
 EnginePlan make_engine_plan(const sim::Network& net) {

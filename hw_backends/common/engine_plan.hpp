@@ -68,11 +68,6 @@ EnginePlan make_engine_plan(const sim::Network& net);
 void apply_affine(const PopulationPlan& p, std::span<float> buf);
 void apply_affine(const PopulationPlan& p, std::span<double> buf);
 
-/// An analog population's step: out = in, through its affine if it has one, and in = 0 for the
-/// next step's deliveries; one pass.
-void take_input(const PopulationPlan& p, std::span<float> in, std::span<float> out);
-void take_input(const PopulationPlan& p, std::span<double> in, std::span<double> out);
-
 /// Appends the spikes of an input population at step t from sorted trains to `out`, advancing
 /// `cursor` (split trials collect a batch of steps in one list).
 inline void append_spikes_from_trains(const sim::SpikeTrains& trains, sim::TimeStep t, std::size_t& cursor,

@@ -65,7 +65,6 @@ template <class Real, class Scratch>
 struct TickWorkspace final : sim::Workspace {
   std::vector<History<Real>> history;
   std::vector<std::unique_ptr<sim::NeuronPopulationState<Real>>> neurons;
-  std::vector<sim::CacheAlignedVector<Real>> analog_input;  ///< port buffer of analog populations
   std::vector<std::size_t> train_cursor;  ///< spike inputs: position in their trains
   Scratch scratch;                        ///< the Delivery policy's own
   // Split trials only (threads > 1):
@@ -103,7 +102,6 @@ class TickEngine final : public sim::CompiledNetwork {
     const std::size_t n = net_->population_count();
     ws->history.resize(n);
     ws->neurons.resize(n);
-    ws->analog_input.resize(n);
     ws->train_cursor.assign(n, 0);
     for (sim::PopulationId id = 0; id < n; ++id) {
       const PopulationPlan& p = plan_.populations[id];
@@ -111,8 +109,6 @@ class TickEngine final : public sim::CompiledNetwork {
       if (p.kind == sim::PopulationKind::Spiking) {
         ws->neurons[id] = sim::make_state<Real>(*net_->population(id).dynamics, p.size);
         if (!ws->neurons[id]) throw std::logic_error("neuron model without state in this precision");
-      } else if (p.kind == sim::PopulationKind::Analog) {
-        ws->analog_input[id].assign(p.size, Real(0));
       }
     }
     if (split_threads_ > 1) {
@@ -161,13 +157,14 @@ class TickEngine final : public sim::CompiledNetwork {
   void reset(Workspace& ws) const {
     for (auto& n : ws.neurons)
       if (n) n->reset();
-    for (auto& a : ws.analog_input) std::fill(a.begin(), a.end(), Real(0));
     std::fill(ws.train_cursor.begin(), ws.train_cursor.end(), 0);
   }
 
-  std::span<Real> port_buffer(Workspace& ws, sim::PopulationId id, std::size_t port) const {
+  /// Where step t's deliveries into `port` add: the neurons' port, or an analog stream's own
+  /// history slot (zeroed first: it held step t - slots, older than any reader reaches).
+  std::span<Real> port_buffer(Workspace& ws, sim::PopulationId id, std::size_t port, sim::TimeStep t) const {
     if (plan_.populations[id].kind == sim::PopulationKind::Spiking) return ws.neurons[id]->port(port);
-    return ws.analog_input[id];
+    return ws.history[id].values_slot(t);
   }
 
   void compute(Workspace& ws, sim::PopulationId id, sim::TimeStep t, const sim::Stimulus& stimulus,
@@ -176,12 +173,13 @@ class TickEngine final : public sim::CompiledNetwork {
     History<Real>& hist = ws.history[id];
     std::vector<std::uint32_t>& events = hist.events[hist.slot(t)];
     events.clear();
+    if (p.kind == sim::PopulationKind::Analog) std::ranges::fill(hist.values_slot(t), Real(0));
 
     for (std::size_t j : incoming_[id]) {
       const ProjectionPlan<Real>& proj = projections_[j];
       sim::OpCounts* counts = options.counters ? &record.counters.projection(proj.index, t) : nullptr;
       Delivery::deliver(proj, plan_.populations[proj.source], ws.history[proj.source], t, plan_.steps,
-                        port_buffer(ws, id, proj.port), counts, ws.scratch);
+                        port_buffer(ws, id, proj.port, t), counts, ws.scratch);
     }
     Delivery::finish(ws.scratch);
 
@@ -194,7 +192,7 @@ class TickEngine final : public sim::CompiledNetwork {
       }
       case sim::PopulationKind::Analog: {
         std::span<Real> out = hist.values_slot(t);
-        take_input(p, ws.analog_input[id], out);
+        apply_affine(p, out);
         if (options.counters) record.counters.population(id, t).state_updates += static_cast<std::int64_t>(p.size);
         if (p.needs_nonzero)
           for (std::size_t i = 0; i < out.size(); ++i)
