@@ -99,7 +99,7 @@ void TrialRecord::reset(const Network& net, const RecordOptions& options) {
     if (counters.steps() != steps || counters.population_count() != populations ||
         counters.projection_count() != net.projection_count())
       counters = OpCounters(populations, net.projection_count(), steps);
-    else
+    else if (options.counters_per_trial)
       counters.clear();
   } else {
     counters = OpCounters();

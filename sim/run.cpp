@@ -61,7 +61,7 @@ RunTotals run_trials(const Network& net, const CompiledNetwork& compiled, const 
         record.reset(net, options.record);
         compiled.run_trial(*ws, stimulus, options.record, record);
         for (std::size_t k = 0; k < record.spike_counts.size(); ++k) mine.spike_counts[k] += record.spike_counts[k];
-        if (options.record.counters) mine.counters += record.counters;
+        if (options.record.counters && options.record.counters_per_trial) mine.counters += record.counters;
         ++mine.trials;
         on_trial(i, record);
       } catch (...) {
@@ -69,7 +69,7 @@ RunTotals run_trials(const Network& net, const CompiledNetwork& compiled, const 
         if (!failure) failure = std::current_exception();
       failed = true;
       }
-      std::size_t d = ++done;
+      const std::size_t d = ++done;
       if (options.progress) {
 #ifdef _OPENMP
         if (omp_get_thread_num() == 0 || d == n) {
@@ -81,6 +81,8 @@ RunTotals run_trials(const Network& net, const CompiledNetwork& compiled, const 
 #endif
       }
     }
+    // Without per-trial counters the record holds this worker's sum.
+    if (options.record.counters && !options.record.counters_per_trial && mine.trials > 0) mine.counters = record.counters;
   }
   if (failure) std::rethrow_exception(failure);
 

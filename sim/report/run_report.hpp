@@ -41,8 +41,11 @@ class RunCollector {
  public:
   RunCollector(const sim::Network& net, std::size_t trials, CollectOptions options);
 
-  /// The record options the run needs (rasters on: silent neurons are counted per neuron).
-  sim::RecordOptions record_options() const { return {.raster = true, .counters = true}; }
+  /// The record options the run needs: rasters (silent neurons are counted per neuron), and
+  /// per-trial counters only for the per-image table (else they add up in each worker's record).
+  sim::RecordOptions record_options() const {
+    return {.raster = true, .counters = true, .counters_per_trial = options_.per_image};
+  }
   /// Called once per trial from a worker thread.
   void add_trial(std::size_t trial, const sim::TrialRecord& record);
   /// Data-parallel runs (MPI): each rank added its own trials (whole-run indices). Sums the

@@ -219,6 +219,23 @@ TEST_CASE("cpu_event and dense_reference report the same network work but differ
   CHECK(executed_dense > 8 * executed_event);
 }
 
+TEST_CASE("counters kept over a worker's trials sum to the per-image counters (cpu_event, dense_reference, 2 threads)") {
+  for (const std::string backend : {"cpu_event", "dense_reference"}) {
+    CAPTURE(backend);
+    sim::OpCounters expected;
+    for (const sim::OpCounters& c : backend == "cpu_event" ? event_counters() : dense_counters()) expected += c;
+    const auto compiled = test::registries().backends.get(backend, "test", "backend").compile(*model().network, {});
+    sim::RunOptions options;
+    options.threads = 2;
+    options.record.counters_per_trial = false;
+    const sim::RunTotals totals = sim::run_trials(*model().network, *compiled, GoldenTrials{}, options,
+                                                  [](std::size_t, const sim::TrialRecord&) {});
+    CHECK(totals.trials == kSamples);
+    CHECK(totals.counters.total().acs > 0);
+    CHECK(totals.counters == expected);
+  }
+}
+
 TEST_CASE("summing counters: an empty side (a worker thread that got no trial) adds nothing") {
   sim::OpCounters a(2, 1, 3);
   a.population(1, 2).spikes = 5;
