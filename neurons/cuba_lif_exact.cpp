@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "neurons/point_neuron_common.hpp"
 #include "sim/error.hpp"
 
 namespace snnsim::neurons {
@@ -246,9 +247,6 @@ std::shared_ptr<const sim::NeuronDynamics> CubaLifExact::instantiate(const sim::
       throw Error(source, where + "." + tau, "a time constant of at least dt = " + seconds(dt),
                   seconds(p.at(tau)));
   const double refractory = p.at("refractory");
-  if (refractory != 0.0 && refractory < dt)
-    throw Error(source, where + ".refractory", "0 or a period of at least dt = " + seconds(dt),
-                seconds(refractory));
   if (p.at("tau_m") == p.at("tau_e") || p.at("tau_m") == p.at("tau_i"))
     throw Error(source, where + ".tau_m", "a membrane time constant different from tau_e and tau_i",
                 seconds(p.at("tau_m")));
@@ -266,7 +264,7 @@ std::shared_ptr<const sim::NeuronDynamics> CubaLifExact::instantiate(const sim::
   c.v_rest = p.at("v_rest");
   c.v_reset = p.at("v_reset");
   c.v_threshold = p.at("v_threshold");
-  c.refractory_steps = static_cast<std::int64_t>((refractory + 1e-3 * dt) / dt);
+  c.refractory_steps = refractory_steps(refractory, dt, source, where);
   const double tau_m = p.at("tau_m"), tau_e = p.at("tau_e"), tau_i = p.at("tau_i");
   auto given_or = [&p](const char* name, double computed) { return p.at(name) != 0.0 ? p.at(name) : computed; };
   c.p_vv = given_or("P_vv", std::exp(-dt / tau_m));

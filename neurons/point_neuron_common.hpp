@@ -27,12 +27,17 @@ inline std::vector<double> initial_v(const sim::InitialState& initial, std::size
   return v;
 }
 
-/// Refractory period in steps (Brian2's timestep rounding); 0 or >= dt, else an Error.
+/// Refractory period in steps (Brian2's timestep rounding); 0 or >= dt and at most 2^31 steps
+/// (found by fuzz_experiment: 8.9e37 ms overflowed the 64-bit step count), else an Error.
 inline std::int64_t refractory_steps(double refractory, double dt, const std::string& source, const std::string& where) {
   if (refractory != 0.0 && refractory < dt)
     throw Error(source, where + ".refractory", fmt::format("0 or a period of at least dt = {:g} s", dt),
                 fmt::format("{:g} s", refractory));
-  return static_cast<std::int64_t>((refractory + 1e-3 * dt) / dt);
+  const double steps = (refractory + 1e-3 * dt) / dt;
+  if (!(steps < 2147483648.0))
+    throw Error(source, where + ".refractory", fmt::format("a period of at most 2^31 time steps of dt = {:g} s", dt),
+                fmt::format("{:g} s", refractory));
+  return static_cast<std::int64_t>(steps);
 }
 
 }  // namespace snnsim::neurons
