@@ -171,22 +171,26 @@ bool exact_reciprocal(float tau) {
   return std::frexp(tau, &exponent) == 0.5f;
 }
 
+/// The fast path for the kernels' arguments; `reciprocal`: exact_reciprocal(c.tau), which the
+/// population state works out once.
+std::size_t step_reset0(sim::Isa isa, bool reciprocal, const LifConstants& c, float* v, float* input, std::size_t n,
+                        std::uint32_t* fired) {
+  const LifKernelArgs args{c.tau, 1.0f / c.tau, c.v_threshold, v, input, fired};
+  return reciprocal ? step_reset0<true>(isa, args, n) : step_reset0<false>(isa, args, n);
+}
+
 }  // namespace
 
 std::size_t lif_step_reset0(sim::Isa isa, const LifConstants& c, float* v, float* input, std::size_t n,
                             std::uint32_t* fired) {
-  const LifKernelArgs args{c.tau, 1.0f / c.tau, c.v_threshold, v, input, fired};
-  return exact_reciprocal(c.tau) ? step_reset0<true>(isa, args, n) : step_reset0<false>(isa, args, n);
+  return step_reset0(isa, exact_reciprocal(c.tau), c, v, input, n, fired);
 }
 
 namespace {
 
 class LifState final : public sim::NeuronPopulationState<float> {
-  /// Room past the last neuron for a whole vector of firing indices (the AVX-512 kernel stores 16).
-  static constexpr std::size_t kOutSlack = kLifFiredSlack;
-
  public:
-  LifState(LifConstants c, std::size_t n) : c_(c), v_(n, c.v_reset), input_(n, 0.0f), fired_(n + kOutSlack) {}
+  LifState(LifConstants c, std::size_t n) : c_(c), v_(n, c.v_reset), input_(n, 0.0f), fired_(n + kLifFiredSlack) {}
   void reset() override {
     std::fill(v_.begin(), v_.end(), c_.v_reset);
     std::fill(input_.begin(), input_.end(), 0.0f);
@@ -208,10 +212,8 @@ class LifState final : public sim::NeuronPopulationState<float> {
   /// The kernels compact the firing indices into fired_, which has room for every neuron, so
   /// that the caller's list grows by the spikes only (not cleared to the population size).
   void step_reset0(std::vector<std::uint32_t>& spikes) {
-    const std::size_t n = v_.size();
-    const LifKernelArgs args{c_.tau, 1.0f / c_.tau, c_.v_threshold, v_.data(), input_.data(), fired_.data()};
     const std::size_t fired =
-        reciprocal_ ? neurons::step_reset0<true>(isa_, args, n) : neurons::step_reset0<false>(isa_, args, n);
+        neurons::step_reset0(isa_, reciprocal_, c_, v_.data(), input_.data(), v_.size(), fired_.data());
     spikes.insert(spikes.end(), fired_.begin(), fired_.begin() + static_cast<std::ptrdiff_t>(fired));
   }
 

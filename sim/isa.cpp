@@ -13,12 +13,6 @@ std::vector<Isa> supported_isas() {
   return isas;
 }
 
-Isa best_isa() {
-#ifdef SNNSIM_X86_ISAS
-  if (__builtin_cpu_supports("avx512f")) return Isa::avx512;
-  if (__builtin_cpu_supports("avx2")) return Isa::avx2;
-#endif
-  return Isa::baseline;
-}
+Isa best_isa() { return supported_isas().front(); }
 
 }  // namespace snnsim::sim

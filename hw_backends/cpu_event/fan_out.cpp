@@ -4,12 +4,12 @@
 #include <span>
 #include <type_traits>
 
-// On x86-64 GCC/Clang the fan-out kernel exists once per instruction set (sim/isa.hpp), picked
-// per call (a load and a predicted branch). Each version holds a block of targets
-// as wide as eight of its vector registers while every row is added: eight independent add
-// chains hide the add latency, and registers remain for the rows being loaded. AVX-512 has 32
-// registers and holds sixteen (256 floats): a 512-wide layer walks its event list twice, not
-// four times. It ends with one masked register, so targets short of a register (the
+// On x86-64 GCC/Clang the fan-out kernel exists once per instruction set (sim/isa.hpp); the
+// caller passes the one to use (the engine picks it once per workspace). Each version holds a
+// block of targets as wide as eight of its vector registers while every row is added: eight
+// independent add chains hide the add latency, and registers remain for the rows being loaded.
+// AVX-512 has 32 registers and holds sixteen (256 floats): a 512-wide layer walks its event list
+// twice, not four times. It ends with one masked register, so targets short of a register (the
 // classifier's 10) are not added one by one.
 #ifdef SNNSIM_X86_ISAS
 #include <immintrin.h>
