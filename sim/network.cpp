@@ -83,7 +83,7 @@ void Network::connect(PopulationId source, PopulationId target, Projection p) {
         } else {
           if (c.source.size() != c.target.size() || c.source.size() != c.weight.size())
             throw std::logic_error(what + ": synapse arrays differ in length");
-          if (c.delay < 1) throw std::logic_error(what + ": delay below one step");
+          if (c.delay < 1 || c.delay > kMaxDelaySteps) throw std::logic_error(what + ": delay out of range");
         }
       },
       p.connectivity);
@@ -195,12 +195,15 @@ Schedule make_schedule(const Network& net) {
                   "a delay of " + std::to_string(-off) + " steps");
   }
 
+  for (TimeStep l : s.lag) s.max_lag = std::max(s.max_lag, l);
+  s.ticks = net.steps() + s.max_lag;
+  // A ring of one slot per step of the trial never overwrites a step, so none needs more
+  // (fuzz_brian2_struct found a delay of 2^46 steps in a short trial asking for 2^47 slots).
+  const TimeStep all_steps = std::max<TimeStep>(net.steps(), 1);
   s.history.assign(n, 1);
   for (const EdgeRef& e : net.projections())
     s.history[e.source] = std::max(s.history[e.source],
-                                   s.lag[e.target] - s.lag[e.source] - min_offset(*e.projection) + 1);
-  for (TimeStep l : s.lag) s.max_lag = std::max(s.max_lag, l);
-  s.ticks = net.steps() + s.max_lag;
+                                   std::min(all_steps, s.lag[e.target] - s.lag[e.source] - min_offset(*e.projection) + 1));
 
   // A feedback edge's newest read is checked above to be at least one tick behind its target;
   // a window may be as long as the smallest such distance.

@@ -83,6 +83,10 @@ struct Conv1d {
 /// Adds the source's values channel by channel (a residual connection). Sizes must match.
 struct Identity {};
 
+/// Longest synaptic delay a network may hold, in time steps (as NIR's other step counts): far
+/// beyond any real network, small enough that sums of delays and lags cannot overflow.
+inline constexpr TimeStep kMaxDelaySteps = TimeStep{1} << 31;
+
 /// Explicit synapses with one delay: a spike of source neuron source[j] at step s adds weight[j]
 /// to target[j]'s port at step s + delay.
 struct Sparse {
@@ -164,7 +168,7 @@ class Network {
 struct Schedule {
   std::vector<PopulationId> order;
   std::vector<TimeStep> lag;
-  /// How many past output steps each population must keep for its readers.
+  /// How many past output steps each population must keep for its readers (at most all steps).
   std::vector<TimeStep> history;
   TimeStep ticks = 0;
   TimeStep max_lag = 0;

@@ -185,8 +185,9 @@ struct Loader {
     if (!found)
       throw Error(file, where(g.name(), "target_var"), "one of the ports of " + tgt.name + ": " + known, "'" + var + "'");
     const std::int64_t delay = g.read_int_attr("", "delay_steps");
-    if (delay < 1)
-      throw Error(file, where(g.name(), "delay_steps"), "a delay of at least one step", fmt::format("{}", delay));
+    if (delay < 1 || delay >= sim::kMaxDelaySteps)  // snnsim's delay is one more (below)
+      throw Error(file, where(g.name(), "delay_steps"),
+                  fmt::format("a delay of 1 to {} steps", sim::kMaxDelaySteps - 1), fmt::format("{}", delay));
     sim::Sparse sparse;
     sparse.source = indices(g, "source_neuron", src.size, src.name);
     sparse.target = indices(g, "target_neuron", tgt.size, tgt.name);
