@@ -14,6 +14,7 @@
 /// bias first, then taps in ascending k (ascending source time), then source neurons in ascending
 /// index, then (Sparse) synapses in the order given.
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -83,9 +84,9 @@ struct Conv1d {
 /// Adds the source's values channel by channel (a residual connection). Sizes must match.
 struct Identity {};
 
-/// Longest synaptic delay a network may hold, in time steps (as NIR's other step counts): far
-/// beyond any real network, small enough that sums of delays and lags cannot overflow.
-inline constexpr TimeStep kMaxDelaySteps = TimeStep{1} << 31;
+/// Longest synaptic delay a network may hold, in time steps: far beyond any real network; a
+/// delay and its negation fit an int (Conv1d offsets, Loihi taps) and sums of them a TimeStep.
+inline constexpr TimeStep kMaxDelaySteps = std::numeric_limits<std::int32_t>::max();
 
 /// Explicit synapses with one delay: a spike of source neuron source[j] at step s adds weight[j]
 /// to target[j]'s port at step s + delay.

@@ -9,7 +9,7 @@
 ///       attributes named <parameter>_<unit> (e.g. tau_m_s, v_rest_V) or <parameter> when
 ///       dimensionless (P_vv); v0_V: initial membrane potentials.
 ///   /projections/<name>@source, @target, @target_var (a port of the target's model),
-///       @delay_steps (1 to 2^31 - 1); datasets source_neuron, target_neuron (int), weight_V (float64).
+///       @delay_steps (1 to 2^31 - 2); datasets source_neuron, target_neuron (int), weight_V (float64).
 ///
 /// Brian2's step n is: state update, threshold, delivery of the spikes of step n - D, reset. A
 /// delivery at step n therefore first acts on the update of step n + 1, which is snnsim's

@@ -325,7 +325,7 @@ class Reader {
     if (!(delay_steps >= 1) || delay < dt_ * (1 - 1e-9))
       throw Error(file_, where + ".delay", fmt::format("a delay of at least one step (dt = {:g} s)", dt_), fmt::format("{:g} s", delay));
     if (!(delay_steps <= static_cast<double>(sim::kMaxDelaySteps)))
-      throw Error(file_, where + ".delay", fmt::format("a delay of at most 2^31 time steps of dt = {:g} s", dt_),
+      throw Error(file_, where + ".delay", fmt::format("a delay of at most {} time steps of dt = {:g} s", sim::kMaxDelaySteps, dt_),
                   fmt::format("{:g} s", delay));
     sim::Sparse sparse;
     sparse.delay = static_cast<sim::TimeStep>(delay_steps);

@@ -326,7 +326,7 @@ class Reader {
   sim::TimeStep delay_steps(const Node& d, std::size_t size) const {
     const double seconds = uniform(d, "delay", size);
     const double steps = std::round(seconds / dt_);
-    if (!(steps >= 0 && steps <= static_cast<double>(kMaxSteps)) || std::abs(seconds / dt_ - steps) > 1e-6 * std::max(1.0, steps))
+    if (!(steps >= 0 && steps <= static_cast<double>(sim::kMaxDelaySteps)) || std::abs(seconds / dt_ - steps) > 1e-6 * std::max(1.0, steps))
       throw Error(origin_, where(d, "delay"), fmt::format("a whole number of steps of dt = {} s", dt_),
                   fmt::format("{} s", seconds));
     return static_cast<sim::TimeStep>(steps);

@@ -203,10 +203,10 @@ TEST_CASE("bad Brian2-layout files: one line naming file, field, expected and fo
   SmallArrays delay;
   delay.delay = 0;
   CHECK(load_error(small_file(dir, "delay.h5", {}, delay)) ==
-        d + "/delay.h5: /projections/in_to_pop@delay_steps: expected a delay of 1 to 2147483647 steps, got 0");
-  delay.delay = std::int64_t{1} << 31;  // snnsim's delay would be 2^31 + 1 steps, past sim::kMaxDelaySteps
+        d + "/delay.h5: /projections/in_to_pop@delay_steps: expected a delay of 1 to 2147483646 steps, got 0");
+  delay.delay = (std::int64_t{1} << 31) - 1;  // snnsim's delay would be 2^31 steps, past sim::kMaxDelaySteps
   CHECK(load_error(small_file(dir, "long.h5", {}, delay)) ==
-        d + "/long.h5: /projections/in_to_pop@delay_steps: expected a delay of 1 to 2147483647 steps, got 2147483648");
+        d + "/long.h5: /projections/in_to_pop@delay_steps: expected a delay of 1 to 2147483646 steps, got 2147483647");
 }
 
 TEST_CASE("spike output: CSV rows population,neuron,step and SONATA /spikes/<population>/{node_ids,timestamps}") {

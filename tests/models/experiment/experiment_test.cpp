@@ -143,7 +143,7 @@ TEST_CASE("bad TOML experiments: one line naming file, field, expected and found
         d + "/d.toml: projections[0].delay: expected a delay of at least one step (dt = 0.0001 s), got 5e-05 s");
   // 1e30 s is 1e34 steps: converting it to a 64-bit step count would be undefined behaviour.
   CHECK(error_of(dir, "l.toml", pop(proj + "delay = \"1e30 s\"\n")) ==
-        d + "/l.toml: projections[0].delay: expected a delay of at most 2^31 time steps of dt = 0.0001 s, got 1e+30 s");
+        d + "/l.toml: projections[0].delay: expected a delay of at most 2147483647 time steps of dt = 0.0001 s, got 1e+30 s");
   // Arrays: indices beyond the population, lengths that differ.
   {
     h5::AtomicH5Writer w(dir / "arrays.h5");
