@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "hw_backends/loihi/chip.hpp"
 
+#include <cmath>
+#include <cstdint>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -13,6 +16,9 @@
 namespace snnsim::hw_backends::loihi {
 
 namespace {
+
+/// Largest count or exponent a chip file may give (see FigureReader::integer).
+constexpr std::int64_t kMaxFigure = std::numeric_limits<std::int32_t>::max();
 
 /// Reads figures of one table, remembering their provenance.
 class FigureReader {
@@ -46,17 +52,20 @@ class FigureReader {
     return v;
   }
 
+  /// Chip figures are counts far below 2^31; checked before the conversion, which would be
+  /// undefined beyond the type's range (fuzz_toml: fanin_axons_per_core = 40E96).
   std::int64_t integer(const std::string& table, const std::string& key) {
     const double v = number(table, key, true);
-    if (v != static_cast<double>(static_cast<std::int64_t>(v)))
-      throw Error(file_, table + "." + key, "a positive integer", fmt::format("{:g}", v));
+    if (!(v <= kMaxFigure) || v != std::trunc(v))
+      throw Error(file_, table + "." + key, fmt::format("a positive integer of at most {}", kMaxFigure), fmt::format("{:g}", v));
     return static_cast<std::int64_t>(v);
   }
 
   int signed_int(const std::string& table, const std::string& key) {
     const double v = number(table, key, false);
-    if (v != static_cast<double>(static_cast<int>(v)))
-      throw Error(file_, table + "." + key, "an integer", fmt::format("{:g}", v));
+    if (!(std::abs(v) <= kMaxFigure) || v != std::trunc(v))
+      throw Error(file_, table + "." + key, fmt::format("an integer of magnitude at most {}", kMaxFigure),
+                  fmt::format("{:g}", v));
     return static_cast<int>(v);
   }
 
@@ -130,7 +139,9 @@ ChipSpec parse_chip(const std::string& toml_text, const std::string& file) {
   c.cores_per_tile = r.integer("mesh", "cores_per_tile");
   c.tiles_x = r.integer("mesh", "tiles_x");
   c.tiles_y = r.integer("mesh", "tiles_y");
-  if (c.cores_per_tile * c.tiles_x * c.tiles_y < c.cores_per_chip)
+  // In double: three figures of up to 2^31 overflow a 64-bit product.
+  if (static_cast<double>(c.cores_per_tile) * static_cast<double>(c.tiles_x) * static_cast<double>(c.tiles_y) <
+      static_cast<double>(c.cores_per_chip))
     throw Error(file, "mesh", fmt::format("room for limits.cores_per_chip = {} cores", c.cores_per_chip),
                 fmt::format("{} x {} tiles of {} cores", c.tiles_x, c.tiles_y, c.cores_per_tile));
   c.synop_pj = r.number("energy_pj", "synop", true);

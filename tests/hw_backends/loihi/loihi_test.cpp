@@ -50,13 +50,19 @@ std::string read_text(const std::filesystem::path& p) {
   return s.str();
 }
 
-/// loihi2.toml with one figure's value replaced (first occurrence of `old`).
-loihi::ChipSpec edited_chip(const std::string& old, const std::string& replacement) {
+/// loihi2.toml with figures' values replaced (first occurrence of each old text).
+loihi::ChipSpec edited_chip(const std::vector<std::pair<std::string, std::string>>& edits) {
   std::string text = read_text(kChips / "loihi2.toml");
-  const std::size_t at = text.find(old);
-  REQUIRE(at != std::string::npos);
-  text.replace(at, old.size(), replacement);
+  for (const auto& [old, replacement] : edits) {
+    const std::size_t at = text.find(old);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, old.size(), replacement);
+  }
   return loihi::parse_chip(text, "small.toml");
+}
+
+loihi::ChipSpec edited_chip(const std::string& old, const std::string& replacement) {
+  return edited_chip({{old, replacement}});
 }
 
 sim::PopulationId add_lif(sim::Network& net, const std::string& name, std::size_t size, double v_threshold) {
@@ -190,11 +196,23 @@ TEST_CASE("chip files: shipped figures and their sources") {
   CHECK_FALSE(l2.provenance.at("limits.cores_per_chip").contains("assumption"));
 }
 
-TEST_CASE("chip files: a missing or non-positive limit is named") {
+TEST_CASE("chip files: a missing, non-positive or out-of-range figure is named") {
   CHECK_THROWS_WITH_AS(edited_chip("compartments_per_core = { value = 8192", "compartments_per_core = { value = 0"),
                        "small.toml: limits.compartments_per_core: expected a positive number, got 0", Error);
   CHECK_THROWS_WITH_AS(edited_chip("fanin_axons_per_core =", "fanin_axons_missing ="),
                        "small.toml: limits.fanin_axons_per_core: expected a positive number, got nothing", Error);
+  // Found by fuzz_toml: 4e97 converted to an integer was undefined behaviour.
+  CHECK_THROWS_WITH_AS(edited_chip("fanin_axons_per_core = { value = 4096", "fanin_axons_per_core = { value = 40E96"),
+                       "small.toml: limits.fanin_axons_per_core: expected a positive integer of at most 2147483647, got 4e+97",
+                       Error);
+  CHECK_THROWS_WITH_AS(edited_chip("weight_exp_min = { value = -8", "weight_exp_min = { value = -3e9"),
+                       "small.toml: formats.weight_exp_min: expected an integer of magnitude at most 2147483647, got -3e+09",
+                       Error);
+  // (2^31 - 1)^3 cores overflowed the 64-bit product of the room check.
+  const loihi::ChipSpec roomy = edited_chip({{"cores_per_tile = { value = 4", "cores_per_tile = { value = 2147483647"},
+                                             {"tiles_x = { value = 8", "tiles_x = { value = 2147483647"},
+                                             {"tiles_y = { value = 4", "tiles_y = { value = 2147483647"}});
+  CHECK(roomy.tiles_x * roomy.tiles_y == 4611686014132420609);
   CHECK_THROWS_WITH_AS(loihi::load_chip("loihi9", kChips),
                        "--chip: chip: expected loihi1, loihi2 or a readable TOML chip file, got 'loihi9'", Error);
 }
