@@ -54,18 +54,18 @@ class FigureReader {
 
   /// Chip figures are counts far below 2^31; checked before the conversion, which would be
   /// undefined beyond the type's range (fuzz_toml: fanin_axons_per_core = 40E96).
-  std::int64_t integer(const std::string& table, const std::string& key) {
+  std::int64_t integer(const std::string& table, const std::string& key, std::int64_t most = kMaxFigure) {
     const double v = number(table, key, true);
-    if (!(v <= kMaxFigure) || v != std::trunc(v))
-      throw Error(file_, table + "." + key, fmt::format("a positive integer of at most {}", kMaxFigure), fmt::format("{:g}", v));
+    if (!(v <= static_cast<double>(most)) || v != std::trunc(v))
+      throw Error(file_, table + "." + key, fmt::format("a positive integer of at most {}", most), fmt::format("{:g}", v));
     return static_cast<std::int64_t>(v);
   }
 
-  int signed_int(const std::string& table, const std::string& key) {
+  /// An integer in [-magnitude, magnitude].
+  int signed_int(const std::string& table, const std::string& key, int magnitude) {
     const double v = number(table, key, false);
-    if (!(std::abs(v) <= kMaxFigure) || v != std::trunc(v))
-      throw Error(file_, table + "." + key, fmt::format("an integer of magnitude at most {}", kMaxFigure),
-                  fmt::format("{:g}", v));
+    if (!(std::abs(v) <= magnitude) || v != std::trunc(v))
+      throw Error(file_, table + "." + key, fmt::format("an integer in [-{0}, {0}]", magnitude), fmt::format("{:g}", v));
     return static_cast<int>(v);
   }
 
@@ -125,13 +125,15 @@ ChipSpec parse_chip(const std::string& toml_text, const std::string& file) {
   c.synapse_memory_bits_per_core = r.integer("limits", "synapse_memory_bits_per_core");
   c.weight_bits = static_cast<int>(r.integer("formats", "weight_bits"));
   if (c.weight_bits > 8) throw Error(file, "formats.weight_bits", "at most 8 (Lava's Dense format)", std::to_string(c.weight_bits));
-  c.weight_exp_min = r.signed_int("formats", "weight_exp_min");
-  c.weight_exp_max = r.signed_int("formats", "weight_exp_max");
+  // Loihi's exponents are a 4-bit field (-8..7); beyond 16 the weight scale 2^(6 + exp) would
+  // shift 64-bit activations past their width.
+  c.weight_exp_min = r.signed_int("formats", "weight_exp_min", 16);
+  c.weight_exp_max = r.signed_int("formats", "weight_exp_max", 16);
   if (c.weight_exp_max < c.weight_exp_min)
     throw Error(file, "formats.weight_exp_max", fmt::format("at least weight_exp_min = {}", c.weight_exp_min),
                 std::to_string(c.weight_exp_max));
   c.max_synaptic_delay = static_cast<int>(r.integer("formats", "max_synaptic_delay"));
-  c.delay_bits = static_cast<int>(r.integer("formats", "delay_bits"));
+  c.delay_bits = static_cast<int>(r.integer("formats", "delay_bits", 32));  // bits per synapse, with the weight's
   c.graded_spikes = r.flag("formats", "graded_spikes");
   c.graded_payload_bits = static_cast<int>(r.integer("formats", "graded_payload_bits"));
   if (c.graded_payload_bits > 24)

@@ -206,8 +206,11 @@ TEST_CASE("chip files: a missing, non-positive or out-of-range figure is named")
                        "small.toml: limits.fanin_axons_per_core: expected a positive integer of at most 2147483647, got 4e+97",
                        Error);
   CHECK_THROWS_WITH_AS(edited_chip("weight_exp_min = { value = -8", "weight_exp_min = { value = -3e9"),
-                       "small.toml: formats.weight_exp_min: expected an integer of magnitude at most 2147483647, got -3e+09",
-                       Error);
+                       "small.toml: formats.weight_exp_min: expected an integer in [-16, 16], got -3e+09", Error);
+  CHECK_THROWS_WITH_AS(edited_chip("weight_exp_max = { value = 7", "weight_exp_max = { value = 17"),
+                       "small.toml: formats.weight_exp_max: expected an integer in [-16, 16], got 17", Error);
+  CHECK_THROWS_WITH_AS(edited_chip("delay_bits = { value = 6", "delay_bits = { value = 33"),
+                       "small.toml: formats.delay_bits: expected a positive integer of at most 32, got 33", Error);
   // (2^31 - 1)^3 cores overflowed the 64-bit product of the room check.
   const loihi::ChipSpec roomy = edited_chip({{"cores_per_tile = { value = 4", "cores_per_tile = { value = 2147483647"},
                                              {"tiles_x = { value = 8", "tiles_x = { value = 2147483647"},
