@@ -1,11 +1,17 @@
 // SPDX-License-Identifier: MIT
 // snnsim: the command-line front end. Every error is one line on stderr and exit status 2.
 // Under mpirun every rank runs this; rank 0 alone prints errors (sim/distributed.hpp).
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
 #include <map>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "hw_backends/registry.hpp"
 #include "neurons/registry.hpp"
@@ -27,13 +33,6 @@ Registries make_registries() {
 }
 
 }  // namespace snnsim::tools
-
-namespace {
-
-/// Commands that know about ranks; the others would only repeat the same work on every rank.
-bool runs_distributed(const std::string& command) { return command == "run" || command == "bench"; }
-
-}  // namespace
 
 int main(int argc, char** argv) {
   using namespace snnsim;
@@ -57,6 +56,9 @@ int main(int argc, char** argv) {
                  "refuse files whose declared sizes need more memory than this (e.g. 512M, 8G; default 4G or "
                  "the environment's SNNSIM_MAX_MEMORY); give it before the command");
   std::map<CLI::App*, tools::Command> commands;
+  // The commands that take the communicator split their work over ranks; the others would only
+  // repeat the same work on every rank, so mpirun with more than one rank refuses them.
+  std::vector<std::string> distributed;
   auto add = [&](auto adder, const char* name, const char* help) {
     CLI::App* sub = app.add_subcommand(name, help);
     commands[sub] = adder(*sub, registries);
@@ -64,6 +66,7 @@ int main(int argc, char** argv) {
   auto add_distributed = [&](auto adder, const char* name, const char* help) {
     CLI::App* sub = app.add_subcommand(name, help);
     commands[sub] = adder(*sub, registries, *comm);
+    distributed.emplace_back(name);
   };
   add_distributed(tools::add_run_command, "run", "simulate a model on a dataset and print accuracy, spikes and ops");
   add(tools::add_verify_command, "verify", "compare a model file's own /golden outputs with the simulation");
@@ -89,8 +92,9 @@ int main(int argc, char** argv) {
         throw sim::Failure(2, std::string(e.what()) + " (see snnsim --help)");
       }
       const std::string command = app.get_subcommands().front()->get_name();
-      if (comm->size() > 1 && !runs_distributed(command))
-        throw Error("mpirun", "command", "run or bench with more than one rank", command);
+      if (comm->size() > 1 && std::ranges::find(distributed, command) == distributed.end())
+        throw Error("mpirun", "command", fmt::format("{} with more than one rank", fmt::join(distributed, " or ")),
+                    command);
       if (!max_memory.empty()) {
         // The loaders read the limit from the environment (sim/memory_limit.hpp).
         sim::parse_memory_size(max_memory, "command line", "--max-memory");
