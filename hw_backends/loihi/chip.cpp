@@ -125,7 +125,7 @@ ChipSpec parse_chip(const std::string& toml_text, const std::string& file) {
   c.synapse_memory_bits_per_core = r.integer("limits", "synapse_memory_bits_per_core");
   c.weight_bits = static_cast<int>(r.integer("formats", "weight_bits"));
   if (c.weight_bits > 8) throw Error(file, "formats.weight_bits", "at most 8 (Lava's Dense format)", std::to_string(c.weight_bits));
-  // Loihi's exponents are a 4-bit field (-8..7); beyond 16 the weight scale 2^(6 + exp) would
+  // The shipped chips give -8..7; beyond 16 the weight scale 2^(6 + exp) would
   // shift 64-bit activations past their width.
   c.weight_exp_min = r.signed_int("formats", "weight_exp_min", 16);
   c.weight_exp_max = r.signed_int("formats", "weight_exp_max", 16);
