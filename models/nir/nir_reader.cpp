@@ -332,6 +332,19 @@ class Reader {
     return static_cast<sim::TimeStep>(steps);
   }
 
+  /// The source step a tap reads, relative to its target's step (file lags and delays allow
+  /// 2^32 either way): at most sim::kMaxDelaySteps back or ahead, so that offsets fit an int
+  /// and a sparse projection's delay is one snnsim holds.
+  sim::TimeStep tap_offset(sim::PopulationId target, sim::PopulationId source, sim::TimeStep delay,
+                           const std::string& field) const {
+    const sim::TimeStep offset = lag(target) - lag(source) - delay;
+    if (offset < -sim::kMaxDelaySteps || offset > sim::kMaxDelaySteps)
+      throw Error(origin_, field,
+                  fmt::format("a tap reading at most {} steps back or ahead (lags and delays)", sim::kMaxDelaySteps),
+                  fmt::format("step t{:+} of {}", offset, net_->population(source).name));
+    return offset;
+  }
+
   /// The population node a tap or delay reads from, and the delay on the way.
   std::pair<sim::PopulationId, sim::TimeStep> source_of(const Node& n) const {
     if (n.pred.size() != 1)
@@ -369,7 +382,7 @@ class Reader {
       auto [src, d] = source_of(n);
       t.source = src;
       t.target = target_of(n);
-      t.offset = lag(t.target) - lag(src) - d;
+      t.offset = tap_offset(t.target, src, d, where(n));
       const std::size_t in = net_->population(src).size, out = net_->population(t.target).size;
       t.weight = n.group.read<double>("weight", {out, in});
       finite(n, "weight", t.weight->data);
@@ -388,7 +401,7 @@ class Reader {
       t.connectivity = "identity";
       t.source = src;
       t.target = dst;
-      t.offset = lag(dst) - lag(src) - d;
+      t.offset = tap_offset(dst, src, d, field);
       t.order = order;
       t.field = field;
       name_identity(t);

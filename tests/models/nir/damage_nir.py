@@ -24,5 +24,8 @@ with h5py.File(path, "r+") as f:
     elif how == "huge_lag":
         del g["nodes/a/metadata/lag"]
         g["nodes/a/metadata"].create_dataset("lag", data=1e300)
+    elif how == "far_lag":  # allowed alone, but taps into a then read 2^31 steps ahead
+        del g["nodes/a/metadata/lag"]
+        g["nodes/a/metadata"].create_dataset("lag", data=2**31)
     else:
         sys.exit(f"unknown damage {how}")

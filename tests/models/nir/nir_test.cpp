@@ -233,6 +233,11 @@ TEST_CASE("nir: unknown node types and inconsistent edges are refused by name") 
   CHECK_THROWS_WITH_AS(importer.load(huge, test::registries().neurons),
                        (huge + ": node/nodes/a/metadata/lag: expected an integer from 0 to 2147483648, got 1e+300").c_str(),
                        Error);
+  const std::string far = damaged("far_lag");
+  CHECK_THROWS_WITH_AS(importer.load(far, test::registries().neurons),
+                       (far + ": node/nodes/conv.tap2: expected a tap reading at most 2147483647 steps back or ahead "
+                              "(lags and delays), got step t+2147483648 of input").c_str(),
+                       Error);
   const std::string nan = damaged("nan_weight");
   CHECK_THROWS_WITH_AS(importer.load(nan, test::registries().neurons),
                        (nan + ": node/nodes/readout/weight: expected finite numbers, got nan at element 7").c_str(), Error);
