@@ -18,7 +18,7 @@ namespace snnsim::models {
 
 namespace {
 
-constexpr std::string_view kFormat = "snnsim-peer-network-v1";
+constexpr std::string_view kPeerNetworkFormat = "snnsim-peer-network-v1";
 
 /// Population attributes that describe the population rather than set a model parameter.
 const std::set<std::string, std::less<>> kDescriptive{"size", "model", "excitatory", "refractory_steps",
@@ -50,8 +50,8 @@ struct Loader {
   }
 
   ImportedNetwork load() {
-    if (!h5.has_attr("", "format") || h5.read_string_attr("", "format") != kFormat)
-      throw Error(file, "/@format", "'" + std::string(kFormat) + "'",
+    if (!h5.has_attr("", "format") || h5.read_string_attr("", "format") != kPeerNetworkFormat)
+      throw Error(file, "/@format", "'" + std::string(kPeerNetworkFormat) + "'",
                   h5.has_attr("", "format") ? "'" + h5.read_string_attr("", "format") + "'" : "nothing");
     dt = h5.read_double_attr("", "dt_s");
     if (!(dt > 0) || !std::isfinite(dt)) throw Error(file, "/@dt_s", "a time step > 0 s", fmt::format("{:g}", dt));
@@ -214,7 +214,7 @@ bool Brian2H5Importer::accepts(const std::filesystem::path& path) const {
   if (ext != ".h5" && ext != ".hdf5") return false;
   try {
     const h5::File f = h5::File::open_read(path);
-    return f.has_attr("", "format") && f.read_string_attr("", "format") == kFormat;
+    return f.has_attr("", "format") && f.read_string_attr("", "format") == kPeerNetworkFormat;
   } catch (const Error&) {
     return false;
   }

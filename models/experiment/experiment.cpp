@@ -20,7 +20,7 @@ namespace snnsim::models {
 
 namespace {
 
-constexpr std::string_view kFormat = "snnsim-experiment-v1";
+constexpr std::string_view kExperimentFormat = "snnsim-experiment-v1";
 
 /// Bytes of one synapse in sim::Sparse (source, target, weight): for the memory limit.
 constexpr std::size_t kSynapseBytes = 2 * sizeof(std::uint32_t) + sizeof(double);
@@ -44,9 +44,9 @@ std::string expected_quantity(const std::string& unit) {
   return unit.empty() ? "a number" : "a quantity in " + unit_list(unit) + " (e.g. \"20 " + unit_list(unit).substr(0, unit_list(unit).find(',')) + "\")";
 }
 
-class Reader {
+class ExperimentReader {
  public:
-  Reader(const std::filesystem::path& path, const sim::NeuronRegistry& neurons, std::optional<std::uint64_t> seed)
+  ExperimentReader(const std::filesystem::path& path, const sim::NeuronRegistry& neurons, std::optional<std::uint64_t> seed)
       : path_(path), file_(path.string()), neurons_(neurons), seed_override_(seed) {}
 
   ImportedNetwork load() {
@@ -55,8 +55,8 @@ class Reader {
     } catch (const toml::parse_error& e) {
       throw Error(file_, fmt::format("line {}", e.source().begin.line), "a TOML file", std::string(e.description()));
     }
-    const std::string format = string_or(root_, "format", std::string(kFormat), "format");
-    if (format != kFormat) throw Error(file_, "format", "'" + std::string(kFormat) + "'", "'" + format + "'");
+    const std::string format = string_or(root_, "format", std::string(kExperimentFormat), "format");
+    if (format != kExperimentFormat) throw Error(file_, "format", "'" + std::string(kExperimentFormat) + "'", "'" + format + "'");
     dt_ = quantity(root_["dt"], "s", "dt", true);
     if (!(dt_ > 0)) throw Error(file_, "dt", "a time step > 0 s", fmt::format("{:g} s", dt_));
     const double duration = quantity(root_["duration"], "s", "duration", true);
@@ -481,12 +481,12 @@ double parse_quantity(const std::string& text, const std::string& unit, const st
 bool ExperimentImporter::accepts(const std::filesystem::path& path) const { return path.extension() == ".toml"; }
 
 ImportedNetwork ExperimentImporter::load(const std::filesystem::path& path, const sim::NeuronRegistry& neurons) const {
-  return Reader(path, neurons, std::nullopt).load();
+  return ExperimentReader(path, neurons, std::nullopt).load();
 }
 
 ImportedNetwork ExperimentImporter::load_seeded(const std::filesystem::path& path, const sim::NeuronRegistry& neurons,
                                                 std::uint64_t seed) const {
-  return Reader(path, neurons, seed).load();
+  return ExperimentReader(path, neurons, seed).load();
 }
 
 }  // namespace snnsim::models

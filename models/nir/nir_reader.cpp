@@ -41,9 +41,9 @@ struct Node {
   sim::PopulationId population = 0;     ///< Population and InputAffine roles
 };
 
-class Reader {
+class NirReader {
  public:
-  Reader(const std::filesystem::path& path, const sim::NeuronRegistry& neurons)
+  NirReader(const std::filesystem::path& path, const sim::NeuronRegistry& neurons)
       : file_(h5::File::open_read(path)), origin_(path.string()), neurons_(neurons), path_(path) {}
 
   ImportedNetwork load() {
@@ -567,7 +567,7 @@ bool NirImporter::accepts(const std::filesystem::path& path) const {
 }
 
 ImportedNetwork NirImporter::load(const std::filesystem::path& path, const sim::NeuronRegistry& neurons) const {
-  return Reader(path, neurons).load();
+  return NirReader(path, neurons).load();
 }
 
 }  // namespace snnsim::models

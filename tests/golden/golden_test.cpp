@@ -3,32 +3,18 @@
 // float backend, reproduces the reference PyTorch model (golden README section 6).
 #include <doctest/doctest.h>
 
-#include "models/lmuformer/golden.hpp"
 #include "sim/hdf5/hdf5.hpp"
 #include "sim/run.hpp"
-#include "tests/support/registries.hpp"
+#include "tests/support/golden.hpp"
 
 using namespace snnsim;
 
 namespace {
 
-const models::LmuformerModel& golden_model() {
-  static const models::LmuformerModel m = models::load_lmuformer(test::golden_model(), test::registries().neurons);
-  return m;
-}
+using test::golden_data;
+using test::GoldenTrials;
 
-const models::GoldenData& golden_data() {
-  static const models::GoldenData g = models::load_golden(golden_model());
-  return g;
-}
-
-struct GoldenTrials : sim::TrialSource {
-  std::size_t count() const override { return golden_data().samples; }
-  void fill(std::size_t i, sim::Stimulus& s, std::vector<float>&) const override {
-    const std::size_t n = 28 * 28;
-    s.values[golden_model().input] = std::span<const float>(golden_data().inputs.data() + i * n, n);
-  }
-};
+const models::LmuformerModel& golden_model() { return test::golden_lmuformer(); }
 
 std::vector<sim::TrialRecord> run_all(const std::string& backend, int threads) {
   const auto compiled =

@@ -48,14 +48,13 @@ void check_same_as_cpu_event(const models::ImportedNetwork& n, std::optional<std
   }
 }
 
-std::string peer(const char* name) { return test::shared_dir() + "/peers/brian2/" + name; }
 
 }  // namespace
 
 TEST_CASE("network-parallel engine, one rank: CUBA and ff exactly as cpu_event, 1 or 3 threads") {
   // Brian2's own rasters of these files have these many spikes (tests/models/brian2/brian2_h5_test.cpp).
-  check_same_as_cpu_event(models::Brian2H5Importer().load(peer("cuba.h5"), test::registries().neurons), 24065);
-  check_same_as_cpu_event(models::Brian2H5Importer().load(peer("ff.h5"), test::registries().neurons), 159853);
+  check_same_as_cpu_event(models::Brian2H5Importer().load(test::brian2_peer("cuba.h5"), test::registries().neurons), 24065);
+  check_same_as_cpu_event(models::Brian2H5Importer().load(test::brian2_peer("ff.h5"), test::registries().neurons), 159853);
 }
 
 TEST_CASE("network-parallel engine, one rank: a chain with delays of 10, 5 and 1 steps exactly as cpu_event") {

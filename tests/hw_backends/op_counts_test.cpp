@@ -20,9 +20,8 @@
 #include <map>
 
 #include "models/lmuformer/lmuformer.hpp"
-#include "sim/hdf5/hdf5.hpp"
 #include "sim/run.hpp"
-#include "tests/support/registries.hpp"
+#include "tests/support/golden.hpp"
 
 using namespace snnsim;
 
@@ -30,41 +29,8 @@ namespace {
 
 constexpr std::size_t kSamples = 256;
 
-struct Golden {
-  sim::TimeStep steps = 0;
-  std::size_t features = 0;
-  std::vector<float> inputs;                                   ///< [N][T][F]
-  std::map<std::string, std::vector<std::int64_t>> spikes;     ///< layer -> [N][T]
-  std::vector<std::uint8_t> fragile;                           ///< [N]
-};
-
-const models::LmuformerModel& model() {
-  static const models::LmuformerModel m = models::load_lmuformer(test::golden_model(), test::registries().neurons);
-  return m;
-}
-
-const Golden& golden() {
-  static const Golden g = [] {
-    const h5::File f = h5::File::open_read(test::golden_model());
-    Golden out;
-    out.steps = model().config.steps;
-    out.features = model().config.features;
-    out.inputs = f.read<float>("/golden/inputs").data;
-    out.fragile = f.read<std::uint8_t>("/golden/fragile").data;
-    for (const std::string& layer : model().config.spiking_layers)
-      out.spikes[layer] = f.read<std::int64_t>("/golden/spikes/" + layer).data;
-    return out;
-  }();
-  return g;
-}
-
-struct GoldenTrials : sim::TrialSource {
-  std::size_t count() const override { return kSamples; }
-  void fill(std::size_t i, sim::Stimulus& s, std::vector<float>&) const override {
-    const std::size_t n = static_cast<std::size_t>(golden().steps) * golden().features;
-    s.values[model().input] = std::span<const float>(golden().inputs.data() + i * n, n);
-  }
-};
+const models::LmuformerModel& model() { return test::golden_lmuformer(); }
+const models::GoldenData& golden() { return test::golden_data(); }
 
 /// Every image's counters, from one backend.
 std::vector<sim::OpCounters> run_counters(const std::string& backend) {
@@ -72,7 +38,7 @@ std::vector<sim::OpCounters> run_counters(const std::string& backend) {
   std::vector<sim::OpCounters> out(kSamples);
   sim::RunOptions options;
   options.threads = 2;
-  sim::run_trials(*model().network, *compiled, GoldenTrials{}, options,
+  sim::run_trials(*model().network, *compiled, test::GoldenTrials(kSamples), options,
                   [&](std::size_t i, const sim::TrialRecord& r) { out[i] = r.counters; });
   return out;
 }
@@ -88,12 +54,13 @@ const std::vector<sim::OpCounters>& dense_counters() {
 
 /// Per-step activity of a projection's source in image i: golden spikes, or non-zero pixels.
 std::vector<std::int64_t> source_activity(const std::string& source, std::size_t i) {
-  const Golden& g = golden();
-  const auto steps = static_cast<std::size_t>(g.steps);
+  const models::GoldenData& g = golden();
+  const auto steps = static_cast<std::size_t>(model().config.steps);
+  const std::size_t features = model().config.features;
   std::vector<std::int64_t> a(steps, 0);
   if (source == model().network->population(model().input).name) {
     for (std::size_t t = 0; t < steps; ++t)
-      for (std::size_t f = 0; f < g.features; ++f) a[t] += g.inputs[(i * steps + t) * g.features + f] != 0.0f;
+      for (std::size_t f = 0; f < features; ++f) a[t] += g.inputs[(i * steps + t) * features + f] != 0.0f;
   } else {
     const auto& s = g.spikes.at(source);
     for (std::size_t t = 0; t < steps; ++t) a[t] = s[i * steps + t];
@@ -134,7 +101,7 @@ std::int64_t expected_dense(const sim::Conv1d& c, sim::TimeStep steps) {
 
 TEST_CASE("cpu_event counts spikes, ACs, MACs, adds, neuron updates and dense ops equal to the golden-derived values") {
   const sim::Network& net = *model().network;
-  const sim::TimeStep steps = golden().steps;
+  const sim::TimeStep steps = model().config.steps;
   const auto T = static_cast<std::size_t>(steps);
   const auto& counters = event_counters();
   std::size_t checked = 0;
@@ -228,7 +195,7 @@ TEST_CASE("counters kept over a worker's trials sum to the per-image counters (c
     sim::RunOptions options;
     options.threads = 2;
     options.record.counters_per_trial = false;
-    const sim::RunTotals totals = sim::run_trials(*model().network, *compiled, GoldenTrials{}, options,
+    const sim::RunTotals totals = sim::run_trials(*model().network, *compiled, test::GoldenTrials(kSamples), options,
                                                   [](std::size_t, const sim::TrialRecord&) {});
     CHECK(totals.trials == kSamples);
     CHECK(totals.counters.total().acs > 0);

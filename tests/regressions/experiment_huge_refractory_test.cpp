@@ -6,22 +6,20 @@
 
 #include <string>
 
-#include "models/experiment/experiment.hpp"
-#include "tests/support/error_of.hpp"
-#include "tests/support/registries.hpp"
+#include "tests/support/experiment_error.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace snnsim;
 
 namespace {
 
-std::string load_error(const test::TempDir& dir, const std::string& refractory) {
-  const auto path = dir.write(
-      "x.toml", "format = \"snnsim-experiment-v1\"\ndt = \"0.1 ms\"\nduration = \"1 ms\"\n"
-                "[populations.exc]\nsize = 2\nmodel = \"cuba_lif_exact\"\ntau_m = \"20 ms\"\ntau_e = \"5 ms\"\n"
-                "tau_i = \"10 ms\"\nv_rest = \"-49 mV\"\nv_reset = \"-60 mV\"\nv_threshold = \"-50 mV\"\n"
-                "refractory = \"" + refractory + "\"\n");
-  return test::error_of([&] { (void)models::ExperimentImporter().load(path, test::registries().neurons); });
+/// The error of an experiment whose one population has this refractory period.
+std::string refractory_error(const test::TempDir& dir, const std::string& refractory) {
+  return test::experiment_error(
+      dir, "format = \"snnsim-experiment-v1\"\ndt = \"0.1 ms\"\nduration = \"1 ms\"\n"
+            "[populations.exc]\nsize = 2\nmodel = \"cuba_lif_exact\"\ntau_m = \"20 ms\"\ntau_e = \"5 ms\"\n"
+            "tau_i = \"10 ms\"\nv_rest = \"-49 mV\"\nv_reset = \"-60 mV\"\nv_threshold = \"-50 mV\"\n"
+            "refractory = \"" + refractory + "\"\n");
 }
 
 }  // namespace
@@ -30,8 +28,8 @@ TEST_CASE("regression: a refractory period too long to count in time steps is re
   const test::TempDir dir("reg-refractory");
   const std::string expected = (dir / "x.toml").string() +
                                ": populations.exc.refractory: expected a period of at most 2^31 time steps of dt = 0.0001 s, got ";
-  CHECK(load_error(dir, "88888888888888888888888888888888888885 ms") == expected + "8.88889e+34 s");
-  CHECK(load_error(dir, "214749 s") == expected + "214749 s");  // 2^31 steps of 0.1 ms is 214,748.36 s
-  CHECK(load_error(dir, "214748 s").empty());
-  CHECK(load_error(dir, "5 ms").empty());
+  CHECK(refractory_error(dir, "88888888888888888888888888888888888885 ms") == expected + "8.88889e+34 s");
+  CHECK(refractory_error(dir, "214749 s") == expected + "214749 s");  // 2^31 steps of 0.1 ms is 214,748.36 s
+  CHECK(refractory_error(dir, "214748 s").empty());
+  CHECK(refractory_error(dir, "5 ms").empty());
 }

@@ -6,23 +6,21 @@
 
 #include <string>
 
-#include "models/experiment/experiment.hpp"
-#include "tests/support/error_of.hpp"
-#include "tests/support/registries.hpp"
+#include "tests/support/experiment_error.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace snnsim;
 
 namespace {
 
-std::string load_error(const test::TempDir& dir, const std::string& weight, const std::string& tau = "\"20 ms\"") {
-  const auto path = dir.write(
-      "x.toml", "format = \"snnsim-experiment-v1\"\ndt = \"0.1 ms\"\nduration = \"1 ms\"\n"
-                "[populations.input]\nsize = 2\nmodel = \"poisson\"\nrate = \"20 Hz\"\n"
-                "[populations.out]\nsize = 2\nmodel = \"leaky_integrator\"\ntau = " + tau + "\n"
-                "[[projections]]\nsource = \"input\"\ntarget = \"out\"\nconnect = \"all_to_all\"\nweight = " + weight +
-                "\ndelay = \"1 ms\"\n");
-  return test::error_of([&] { (void)models::ExperimentImporter().load(path, test::registries().neurons); });
+/// The error of an experiment with this weight and leaky-integrator tau (TOML values).
+std::string quantity_error(const test::TempDir& dir, const std::string& weight, const std::string& tau = "\"20 ms\"") {
+  return test::experiment_error(
+      dir, "format = \"snnsim-experiment-v1\"\ndt = \"0.1 ms\"\nduration = \"1 ms\"\n"
+            "[populations.input]\nsize = 2\nmodel = \"poisson\"\nrate = \"20 Hz\"\n"
+            "[populations.out]\nsize = 2\nmodel = \"leaky_integrator\"\ntau = " + tau + "\n"
+            "[[projections]]\nsource = \"input\"\ntarget = \"out\"\nconnect = \"all_to_all\"\nweight = " + weight +
+            "\ndelay = \"1 ms\"\n");
 }
 
 }  // namespace
@@ -30,11 +28,11 @@ std::string load_error(const test::TempDir& dir, const std::string& weight, cons
 TEST_CASE("regression: non-finite quantities in TOML experiments are refused") {
   const test::TempDir dir("reg-nan");
   const std::string weight = (dir / "x.toml").string() + ": projections[0].weight: expected a quantity in V, mV, uV (e.g. \"20 V\"), got ";
-  CHECK(load_error(dir, "nan") == weight + "nan");
-  CHECK(load_error(dir, "-inf") == weight + "-inf");
-  CHECK(load_error(dir, "\"nan mV\"") == weight + "'nan mV'");
-  CHECK(load_error(dir, "\"inf\"") == weight + "'inf'");
-  CHECK(load_error(dir, "\"1 mV\"", "inf") ==
+  CHECK(quantity_error(dir, "nan") == weight + "nan");
+  CHECK(quantity_error(dir, "-inf") == weight + "-inf");
+  CHECK(quantity_error(dir, "\"nan mV\"") == weight + "'nan mV'");
+  CHECK(quantity_error(dir, "\"inf\"") == weight + "'inf'");
+  CHECK(quantity_error(dir, "\"1 mV\"", "inf") ==
         (dir / "x.toml").string() + ": populations.out.tau: expected a quantity in ms, s, us (e.g. \"20 ms\"), got inf");
-  CHECK(load_error(dir, "\"1 mV\"").empty());
+  CHECK(quantity_error(dir, "\"1 mV\"").empty());
 }

@@ -26,7 +26,7 @@ sim::Conv1d conv(std::size_t out, std::size_t in, std::size_t k, int first) {
   return {out, in, k, first, std::vector<double>(out * in * k, 0.1), {}};
 }
 
-std::string error_of(const sim::Network& net) {
+std::string schedule_error(const sim::Network& net) {
   try {
     sim::make_schedule(net);
   } catch (const Error& e) {
@@ -75,7 +75,7 @@ TEST_CASE("a cycle without delay is refused naming its populations; a delayed re
   const auto y = add(net, "y", 2, sim::PopulationKind::Spiking);
   net.connect(x, y, {"xy", 0, sim::Identity{}});
   net.connect(y, x, {"yx", 0, sim::Identity{}});
-  CHECK(error_of(net) == "network loop: projections: expected every cycle to pass through a delay of at least one "
+  CHECK(schedule_error(net) == "network loop: projections: expected every cycle to pass through a delay of at least one "
                          "step, got a cycle without delay through x, y");
 
   sim::Network rec("recurrent", 5, sim::Precision::F32);
@@ -110,6 +110,6 @@ TEST_CASE("a delayed projection from a population that runs behind its target is
   net.connect(in, a, {"ahead", 0, conv(2, 2, 5, -1)});  // reads in[t+3]: a runs 3 ticks behind in
   net.connect(in, b, {"now", 0, conv(2, 2, 1, 0)});     // b at lag 0
   net.connect(a, b, {"back", 0, sim::Sparse{{0}, {1}, {1.0}, 1}});  // needs a[t-1] at b's tick t: not ready
-  CHECK(error_of(net) == "network late: projection back: expected a delay of at least 4 steps (its source runs behind "
+  CHECK(schedule_error(net) == "network late: projection back: expected a delay of at least 4 steps (its source runs behind "
                          "its target), got a delay of 1 steps");
 }

@@ -26,5 +26,7 @@ inline const TestRegistries& registries() {
 
 inline std::string shared_dir() { return std::string(SNNSIM_SOURCE_DIR) + "/../shared"; }
 inline std::string golden_model() { return shared_dir() + "/golden/lmuformer_sfmnist.h5"; }
+/// A network of ../shared/peers/brian2 (cuba.h5, ff.h5, ...).
+inline std::string brian2_peer(const std::string& file) { return shared_dir() + "/peers/brian2/" + file; }
 
 }  // namespace snnsim::test

@@ -89,7 +89,6 @@ std::string lmuformer_results(const fs::path& json) {
   return j.dump(1);
 }
 
-std::string brian2(const char* name) { return snnsim::test::shared_dir() + "/peers/brian2/" + name; }
 
 struct NetworkRun {
   std::string stdout_text, spikes, results;
@@ -128,13 +127,13 @@ void check_network_identical(const std::string& net, std::optional<std::int64_t>
 }  // namespace
 
 TEST_CASE("CUBA over 1, 2 and 4 ranks: the single-process spike file and counters, byte for byte") {
-  check_network_identical(brian2("cuba.h5"), 24065);  // Brian2's raster has 24,065 spikes
+  check_network_identical(snnsim::test::brian2_peer("cuba.h5"), 24065);  // Brian2's raster has 24,065 spikes
 }
 
 TEST_CASE("feed-forward chain over 1, 2 and 4 ranks: the single-process spike file and counters, byte for byte") {
   // ff is built to be sensitive to the order of additions in its deep layers: the strict check.
   // Brian2's raster has 159,853 spikes (tests/models/brian2/brian2_h5_test.cpp, with its digest).
-  check_network_identical(brian2("ff.h5"), 159853);
+  check_network_identical(snnsim::test::brian2_peer("ff.h5"), 159853);
 }
 
 TEST_CASE("TOML chain with delays of 10, 5 and 1 steps over 3 ranks (an exchange every step): the same spikes") {
@@ -188,7 +187,7 @@ TEST_CASE("LMUFormer with more ranks than images (3 images, 4 ranks): the single
 TEST_CASE("bench --network under mpirun: per-rank compute, communication and waiting, every 11 steps") {
   const TempDir dir("mpi-bench");
   const fs::path json = dir / "bench.json";
-  const CliResult r = run_snnsim(2, fmt::format("bench --network {} --runs 1 --json {}", brian2("cuba.h5"), json.string()));
+  const CliResult r = run_snnsim(2, fmt::format("bench --network {} --runs 1 --json {}", snnsim::test::brian2_peer("cuba.h5"), json.string()));
   REQUIRE_MESSAGE(r.status == 0, r.err);
   CHECK(r.out.find("mpi: 2 ranks x 1 threads, spikes exchanged every 11 steps") != std::string::npos);
   const nlohmann::json j = nlohmann::json::parse(slurp(json));
@@ -211,7 +210,7 @@ TEST_CASE("bench --network under mpirun: per-rank compute, communication and wai
 
 TEST_CASE("bad input under mpirun: one line naming what failed, every rank exits 2, no output") {
   const TempDir dir("mpi-bad");
-  const std::string cuba = brian2("cuba.h5"), ff = brian2("ff.h5");
+  const std::string cuba = snnsim::test::brian2_peer("cuba.h5"), ff = snnsim::test::brian2_peer("ff.h5");
   const std::string missing = (dir / "missing.h5").string(), out = (dir / "spikes.csv").string();
 
   SUBCASE("a rank fails to open its input file") {

@@ -24,13 +24,9 @@ using namespace snnsim;
 
 namespace {
 
-std::string peer(const char* file) { return test::shared_dir() + "/peers/brian2/" + file; }
-
 models::ImportedNetwork load(const std::string& path) {
   return models::Brian2H5Importer().load(path, test::registries().neurons);
 }
-
-sim::TrialRecord simulate(const models::ImportedNetwork& n, int threads) { return test::simulate_one_trial(n, threads); }
 
 /// Rows "population,neuron,step" in network order, then step, neuron (the --spikes CSV order).
 std::vector<std::string> rows(const sim::Network& net, const sim::TrialRecord& r) {
@@ -105,15 +101,15 @@ std::filesystem::path small_file(const test::TempDir& dir, const std::string& na
 }  // namespace
 
 TEST_CASE("cuba.h5 reproduces Brian2's raster spike for spike, with 1 and 2 threads") {
-  const models::ImportedNetwork n = load(peer("cuba.h5"));
+  const models::ImportedNetwork n = load(test::brian2_peer("cuba.h5"));
   CHECK(n.network->neuron_count() == 4000);
   CHECK(n.dt_seconds == doctest::Approx(1e-4));
-  const std::vector<sim::SpikeEvent> reference = models::read_reference_spikes(peer("cuba.h5"), "cuba");
+  const std::vector<sim::SpikeEvent> reference = models::read_reference_spikes(test::brian2_peer("cuba.h5"), "cuba");
   REQUIRE(reference.size() == 24065);
   const sim::PopulationId cuba = *n.network->find("cuba");
   for (int threads : {1, 2}) {
     CAPTURE(threads);
-    const sim::TrialRecord r = simulate(n, threads);
+    const sim::TrialRecord r = test::simulate_one_trial(n, threads);
     REQUIRE(r.raster[cuba].size() == reference.size());
     std::size_t equal = 0;
     for (std::size_t k = 0; k < reference.size(); ++k) equal += r.raster[cuba][k] == reference[k];
@@ -125,11 +121,11 @@ TEST_CASE("cuba.h5 reproduces Brian2's raster spike for spike, with 1 and 2 thre
 }
 
 TEST_CASE("ff.h5 matches the NumPy reference and Brian2's raster digest, with 1 and 2 threads") {
-  const models::ImportedNetwork n = load(peer("ff.h5"));
+  const models::ImportedNetwork n = load(test::brian2_peer("ff.h5"));
   test::TempDir dir("brian2-ff");
   const auto csv = dir / "numpy.csv";
   const std::string cmd = fmt::format("/usr/bin/python3 {}/tests/models/brian2/numpy_reference.py {} {}",
-                                      SNNSIM_SOURCE_DIR, peer("ff.h5"), csv.string());
+                                      SNNSIM_SOURCE_DIR, test::brian2_peer("ff.h5"), csv.string());
   REQUIRE(std::system(cmd.c_str()) == 0);
   std::ifstream in(csv);
   std::vector<std::string> numpy;
@@ -146,7 +142,7 @@ TEST_CASE("ff.h5 matches the NumPy reference and Brian2's raster digest, with 1 
   std::vector<std::string> by_threads[2];
   for (int threads : {1, 2}) {
     CAPTURE(threads);
-    const sim::TrialRecord r = simulate(n, threads);
+    const sim::TrialRecord r = test::simulate_one_trial(n, threads);
     std::vector<std::string> got = rows(*n.network, r);
     CHECK(got.size() == 159853);
     CHECK(got == numpy);
@@ -166,7 +162,7 @@ TEST_CASE("the Brian2 delay D is snnsim's delay D + 1: a spike at s first acts o
   // Input 0 fires at step 3 -> pop neuron 2; input 1 at step 5 -> pop neuron 1. Brian2 adds the
   // weight at step s + 10 after that step's update, so v first moves (and fires) at s + 11.
   for (int threads : {1, 2}) {
-    const sim::TrialRecord r = simulate(n, threads);
+    const sim::TrialRecord r = test::simulate_one_trial(n, threads);
     // After 50 refractory steps the still-large ge (x P_ee each step) fires them once more, in
     // the second update after the refractory period (numpy_reference.py gives the same raster).
     CHECK(rows(*n.network, r) ==
@@ -214,7 +210,7 @@ TEST_CASE("spike output: CSV rows population,neuron,step and SONATA /spikes/<pop
   SmallArrays strong;
   strong.weight = {3.0, 3.0};
   const models::ImportedNetwork n = load(small_file(dir, "net.h5", {}, strong).string());
-  const sim::TrialRecord r = simulate(n, 1);
+  const sim::TrialRecord r = test::simulate_one_trial(n, 1);
   models::write_spikes(dir / "s.csv", *n.network, r, n.dt_seconds);
   CHECK(test::TempDir::read(dir / "s.csv") ==
         "population,neuron,step\ninput,0,3\ninput,1,5\npop,2,14\npop,1,16\npop,2,65\npop,1,67\n");

@@ -25,8 +25,6 @@ models::ImportedNetwork load(const std::filesystem::path& path) {
   return models::ExperimentImporter().load(path, test::registries().neurons);
 }
 
-sim::TrialRecord simulate(const models::ImportedNetwork& n, int threads) { return test::simulate_one_trial(n, threads); }
-
 std::string error_of(const test::TempDir& dir, const std::string& name, const std::string& toml) {
   try {
     load(dir.write(name, toml));
@@ -67,7 +65,7 @@ TEST_CASE("a TOML experiment over cuba.h5's arrays reproduces Brian2's raster") 
   CHECK(sparse(n, 0).delay == 11);
   const auto reference = models::read_reference_spikes(h5, "cuba");
   for (int threads : {1, 2}) {
-    const sim::TrialRecord r = simulate(n, threads);
+    const sim::TrialRecord r = test::simulate_one_trial(n, threads);
     CHECK(r.raster[0] == reference);
   }
 }
@@ -111,7 +109,7 @@ TEST_CASE("Poisson sources: the rate within statistics, the raster identical for
   // 500 neurons x 5,000 steps x p = 0.002: 5,000 spikes expected, sd 70.6.
   const std::size_t spikes = n.network->population(input).fixed_spikes->step.size();
   CHECK(std::abs(static_cast<double>(spikes) - 5000.0) < 5 * 70.6);
-  const sim::TrialRecord one = simulate(n, 1), two = simulate(n, 2);
+  const sim::TrialRecord one = test::simulate_one_trial(n, 1), two = test::simulate_one_trial(n, 2);
   CHECK(one.raster == two.raster);
   CHECK(one.total_spikes(*n.network->find("hidden")) > 0);
   CHECK(one.total_spikes(*n.network->find("counter")) > 0);

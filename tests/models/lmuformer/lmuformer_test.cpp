@@ -13,7 +13,7 @@ using namespace snnsim;
 
 namespace {
 
-std::string error_of(const std::filesystem::path& path) {
+std::string load_error(const std::filesystem::path& path) {
   try {
     models::load_lmuformer(path, test::registries().neurons);
   } catch (const Error& e) {
@@ -105,20 +105,20 @@ TEST_CASE("bad model files give one line naming the file, the field, what was ex
     return p;
   };
   const auto missing = damaged("missing.h5", {.drop = "head.bias"});
-  CHECK(error_of(missing) == missing.string() + ": /weights/head.bias: expected a dataset of shape [10], got nothing");
+  CHECK(load_error(missing) == missing.string() + ": /weights/head.bias: expected a dataset of shape [10], got nothing");
   const auto wrong = damaged("wrong.h5", {.reshape = "block.0.mlp.fc2_conv.weight"});
-  CHECK(error_of(wrong) == wrong.string() +
+  CHECK(load_error(wrong) == wrong.string() +
                                ": /weights/block.0.mlp.fc2_conv.weight: expected shape [8, 16, 1], got shape [9, 16, 1]");
   const auto nan = damaged("nan.h5", {.nan = "patch_embed.proj_conv2.weight"});
-  CHECK(error_of(nan) == nan.string() + ": /weights/patch_embed.proj_conv2.weight: expected finite values, got nan at index 3");
+  CHECK(load_error(nan) == nan.string() + ": /weights/patch_embed.proj_conv2.weight: expected finite values, got nan at index 3");
   const auto json = damaged("json.h5", {.config_json = "{\"data\": {\"steps\": 28,"});
-  CHECK(error_of(json) == json.string() + ": config_json: expected valid JSON, got a parse error at byte 23");
+  CHECK(load_error(json) == json.string() + ": config_json: expected valid JSON, got a parse error at byte 23");
   const auto steps = damaged("steps.h5", {.config_json = R"({"data": {"steps": -3, "features": 28}})"});
-  CHECK(error_of(steps) == steps.string() + ": config_json: data.steps: expected a positive integer, got -3");
+  CHECK(load_error(steps) == steps.string() + ": config_json: data.steps: expected a positive integer, got -3");
   const auto neurons = damaged("neurons.h5", {.config_json = R"({"data": {"steps": 28, "features": 28}})"});
-  CHECK(error_of(neurons) == neurons.string() +
+  CHECK(load_error(neurons) == neurons.string() +
                                  ": config_json: neurons.patch_embed.proj_lif: expected LIF parameters (tau, v_threshold, "
                                  "v_reset, decay_input), got nothing");
-  CHECK(error_of(dir.path() / "absent.h5") == (dir.path() / "absent.h5").string() +
+  CHECK(load_error(dir.path() / "absent.h5") == (dir.path() / "absent.h5").string() +
                                                   ": expected a readable HDF5 file, got no such file");
 }

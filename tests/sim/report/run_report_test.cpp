@@ -10,10 +10,9 @@
 
 #include "models/lmuformer/lmuformer.hpp"
 #include "sim/error.hpp"
-#include "sim/hdf5/hdf5.hpp"
 #include "sim/report/html_report.hpp"
 #include "sim/report/run_report.hpp"
-#include "tests/support/registries.hpp"
+#include "tests/support/golden.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace snnsim;
@@ -23,21 +22,6 @@ namespace {
 
 constexpr std::size_t kImages = 8;
 
-const models::LmuformerModel& model() {
-  static const models::LmuformerModel m = models::load_lmuformer(test::golden_model(), test::registries().neurons);
-  return m;
-}
-
-struct GoldenTrials : sim::TrialSource {
-  std::vector<float> inputs;
-  GoldenTrials() { inputs = h5::File::open_read(test::golden_model()).read<float>("/golden/inputs").data; }
-  std::size_t count() const override { return kImages; }
-  void fill(std::size_t i, sim::Stimulus& s, std::vector<float>&) const override {
-    const std::size_t n = 28 * 28;
-    s.values[model().input] = std::span<const float>(inputs.data() + i * n, n);
-  }
-};
-
 struct Run {
   sim::RunTotals totals;
   json report;
@@ -45,14 +29,14 @@ struct Run {
 
 const Run& run() {
   static const Run r = [] {
-    const sim::Network& net = *model().network;
+    const sim::Network& net = *test::golden_lmuformer().network;
     const auto compiled = test::registries().backends.get("cpu_event", "test", "backend").compile(net, {});
     report::RunCollector collector(net, kImages, {.per_image = true, .raster_images = 2});
     sim::RunOptions options;
     options.threads = 2;
     options.record = collector.record_options();
     Run out;
-    out.totals = sim::run_trials(net, *compiled, GoldenTrials{}, options,
+    out.totals = sim::run_trials(net, *compiled, test::GoldenTrials(kImages), options,
                                  [&](std::size_t i, const sim::TrialRecord& rec) { collector.add_trial(i, rec); });
     report::Provenance p{.snnsim_version = "test", .backend = "cpu_event", .threads = 2, .model = test::golden_model(),
                          .model_sha256 = "00", .data = "golden inputs", .command = "test"};
@@ -245,9 +229,9 @@ TEST_CASE("CSV tables carry the report's figures") {
                      "synops_per_image,adds_per_image,dense_ops_per_image,executed_ops_per_image,dense_synops_per_image,"
                      "dense_adds_per_image\n",
                      0) == 0);
-  CHECK(count(layers, "\n") == 1 + model().network->population_count());
+  CHECK(count(layers, "\n") == 1 + test::golden_lmuformer().network->population_count());
   const std::string steps = slurp(dir / "tables" / "layer_steps.csv");
-  CHECK(count(steps, "\n") == 1 + model().network->population_count() * 28);
+  CHECK(count(steps, "\n") == 1 + test::golden_lmuformer().network->population_count() * 28);
   const std::string energy = slurp(dir / "tables" / "energy.csv");
   CHECK(energy.find("\n45nm,") != std::string::npos);
   CHECK(energy.find("\nloihi1,") != std::string::npos);
