@@ -56,7 +56,8 @@ class ExperimentReader {
       throw Error(file_, fmt::format("line {}", e.source().begin.line), "a TOML file", std::string(e.description()));
     }
     const std::string format = string_or(root_, "format", std::string(kExperimentFormat), "format");
-    if (format != kExperimentFormat) throw Error(file_, "format", "'" + std::string(kExperimentFormat) + "'", "'" + format + "'");
+    if (format != kExperimentFormat)
+      throw Error(file_, "format", "'" + std::string(kExperimentFormat) + "'", "'" + format + "'");
     dt_ = quantity(root_["dt"], "s", "dt", true);
     if (!(dt_ > 0)) throw Error(file_, "dt", "a time step > 0 s", fmt::format("{:g} s", dt_));
     const double duration = quantity(root_["duration"], "s", "duration", true);

@@ -187,7 +187,8 @@ TEST_CASE("LMUFormer with more ranks than images (3 images, 4 ranks): the single
 TEST_CASE("bench --network under mpirun: per-rank compute, communication and waiting, every 11 steps") {
   const TempDir dir("mpi-bench");
   const fs::path json = dir / "bench.json";
-  const CliResult r = run_snnsim(2, fmt::format("bench --network {} --runs 1 --json {}", snnsim::test::brian2_peer("cuba.h5"), json.string()));
+  const CliResult r = run_snnsim(
+      2, fmt::format("bench --network {} --runs 1 --json {}", snnsim::test::brian2_peer("cuba.h5"), json.string()));
   REQUIRE_MESSAGE(r.status == 0, r.err);
   CHECK(r.out.find("mpi: 2 ranks x 1 threads, spikes exchanged every 11 steps") != std::string::npos);
   const nlohmann::json j = nlohmann::json::parse(slurp(json));
