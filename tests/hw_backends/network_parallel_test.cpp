@@ -48,7 +48,6 @@ void check_same_as_cpu_event(const models::ImportedNetwork& n, std::optional<std
   }
 }
 
-
 }  // namespace
 
 TEST_CASE("network-parallel engine, one rank: CUBA and ff exactly as cpu_event, 1 or 3 threads") {

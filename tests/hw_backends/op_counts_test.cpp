@@ -17,7 +17,6 @@
 //   dense-equivalent = in x out x (in-range taps summed over steps).
 #include <doctest/doctest.h>
 
-#include <map>
 
 #include "models/lmuformer/lmuformer.hpp"
 #include "sim/run.hpp"

@@ -16,10 +16,11 @@ namespace {
 /// The error of an experiment whose one population has this refractory period.
 std::string refractory_error(const test::TempDir& dir, const std::string& refractory) {
   return test::experiment_error(
-      dir, "format = \"snnsim-experiment-v1\"\ndt = \"0.1 ms\"\nduration = \"1 ms\"\n"
-            "[populations.exc]\nsize = 2\nmodel = \"cuba_lif_exact\"\ntau_m = \"20 ms\"\ntau_e = \"5 ms\"\n"
-            "tau_i = \"10 ms\"\nv_rest = \"-49 mV\"\nv_reset = \"-60 mV\"\nv_threshold = \"-50 mV\"\n"
-            "refractory = \"" + refractory + "\"\n");
+      dir, "x.toml",
+      "format = \"snnsim-experiment-v1\"\ndt = \"0.1 ms\"\nduration = \"1 ms\"\n"
+      "[populations.exc]\nsize = 2\nmodel = \"cuba_lif_exact\"\ntau_m = \"20 ms\"\ntau_e = \"5 ms\"\n"
+      "tau_i = \"10 ms\"\nv_rest = \"-49 mV\"\nv_reset = \"-60 mV\"\nv_threshold = \"-50 mV\"\n"
+      "refractory = \"" + refractory + "\"\n");
 }
 
 }  // namespace

@@ -32,18 +32,18 @@ TEST_CASE("regression: TOML experiments with huge declared sizes are refused bef
   const test::TempDir dir("reg-experiment");
   const std::string file = (dir / "x.toml").string() + ": ";
   const std::string limit = "expected at most 4294967296 bytes (the memory limit; see --max-memory), got ";
-  CHECK(test::experiment_error(dir, experiment("1099511627776", "10", "1 ms")) ==
+  CHECK(test::experiment_error(dir, "x.toml", experiment("1099511627776", "10", "1 ms")) ==
         file + "populations.input.size: expected a population size in [1, 2^31], got 1099511627776");
   // 10^10 synapses of 16 bytes (source, target, weight).
-  CHECK(test::experiment_error(dir, experiment("100000", "100000", "1 ms")) ==
+  CHECK(test::experiment_error(dir, "x.toml", experiment("100000", "100000", "1 ms")) ==
         file + "projections[0].connect: " + limit + "160000000000 bytes for the synapses");
-  CHECK(test::experiment_error(dir, experiment("10", "10", "1e300 s")) ==
+  CHECK(test::experiment_error(dir, "x.toml", experiment("10", "10", "1e300 s")) ==
         file + "duration: expected a whole number (>= 1) of steps of dt = 0.0001 s, got 1e+300 s");
   // 10^9 steps x (2 populations x (4 + 64) + 1 projection x 64 bytes) + 20 neurons x 32 bytes.
-  CHECK(test::experiment_error(dir, experiment("10", "10", "100000 s")) ==
+  CHECK(test::experiment_error(dir, "x.toml", experiment("10", "10", "100000 s")) ==
         file + "duration: " + limit + "200000000640 bytes to simulate one trial");
   // (2^31 + 10) neurons of state at 32 bytes each.
-  CHECK(test::experiment_error(dir, experiment("2147483648", "10", "1 ms")) ==
+  CHECK(test::experiment_error(dir, "x.toml", experiment("2147483648", "10", "1 ms")) ==
         file + "populations: " + limit + "68719477056 bytes for the neurons' state");
-  CHECK(test::experiment_error(dir, experiment("10", "10", "1 ms")).empty());
+  CHECK(test::experiment_error(dir, "x.toml", experiment("10", "10", "1 ms")).empty());
 }

@@ -16,11 +16,12 @@ namespace {
 /// The error of an experiment with this weight and leaky-integrator tau (TOML values).
 std::string quantity_error(const test::TempDir& dir, const std::string& weight, const std::string& tau = "\"20 ms\"") {
   return test::experiment_error(
-      dir, "format = \"snnsim-experiment-v1\"\ndt = \"0.1 ms\"\nduration = \"1 ms\"\n"
-            "[populations.input]\nsize = 2\nmodel = \"poisson\"\nrate = \"20 Hz\"\n"
-            "[populations.out]\nsize = 2\nmodel = \"leaky_integrator\"\ntau = " + tau + "\n"
-            "[[projections]]\nsource = \"input\"\ntarget = \"out\"\nconnect = \"all_to_all\"\nweight = " + weight +
-            "\ndelay = \"1 ms\"\n");
+      dir, "x.toml",
+      "format = \"snnsim-experiment-v1\"\ndt = \"0.1 ms\"\nduration = \"1 ms\"\n"
+      "[populations.input]\nsize = 2\nmodel = \"poisson\"\nrate = \"20 Hz\"\n"
+      "[populations.out]\nsize = 2\nmodel = \"leaky_integrator\"\ntau = " + tau + "\n"
+      "[[projections]]\nsource = \"input\"\ntarget = \"out\"\nconnect = \"all_to_all\"\nweight = " + weight +
+      "\ndelay = \"1 ms\"\n");
 }
 
 }  // namespace

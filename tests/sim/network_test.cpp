@@ -3,6 +3,7 @@
 
 #include "sim/error.hpp"
 #include "sim/network.hpp"
+#include "tests/support/error_of.hpp"
 #include "tests/support/registries.hpp"
 
 using namespace snnsim;
@@ -27,12 +28,7 @@ sim::Conv1d conv(std::size_t out, std::size_t in, std::size_t k, int first) {
 }
 
 std::string schedule_error(const sim::Network& net) {
-  try {
-    sim::make_schedule(net);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
+  return test::error_of([&] { (void)sim::make_schedule(net); });
 }
 
 }  // namespace

@@ -89,7 +89,6 @@ std::string lmuformer_results(const fs::path& json) {
   return j.dump(1);
 }
 
-
 struct NetworkRun {
   std::string stdout_text, spikes, results;
 };

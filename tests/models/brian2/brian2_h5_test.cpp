@@ -16,6 +16,7 @@
 #include "models/spike_output.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5/hdf5.hpp"
+#include "tests/support/error_of.hpp"
 #include "tests/support/registries.hpp"
 #include "tests/support/simulate.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -47,12 +48,7 @@ std::uint64_t fnv1a64(const std::vector<std::string>& lines) {
 }
 
 std::string load_error(const std::filesystem::path& path) {
-  try {
-    load(path.string());
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
+  return test::error_of([&] { (void)load(path.string()); });
 }
 
 /// The arrays of the small test file (valid as given).

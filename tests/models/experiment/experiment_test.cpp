@@ -13,6 +13,7 @@
 #include "models/experiment/experiment.hpp"
 #include "sim/error.hpp"
 #include "sim/hdf5/hdf5.hpp"
+#include "tests/support/experiment_error.hpp"
 #include "tests/support/registries.hpp"
 #include "tests/support/simulate.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -23,15 +24,6 @@ namespace {
 
 models::ImportedNetwork load(const std::filesystem::path& path) {
   return models::ExperimentImporter().load(path, test::registries().neurons);
-}
-
-std::string error_of(const test::TempDir& dir, const std::string& name, const std::string& toml) {
-  try {
-    load(dir.write(name, toml));
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 const sim::Sparse& sparse(const models::ImportedNetwork& n, std::size_t k) {
@@ -119,28 +111,28 @@ TEST_CASE("bad TOML experiments: one line naming file, field, expected and found
   test::TempDir dir("experiment-bad");
   const std::string d = dir.path().string();
   auto pop = [](const std::string& extra) { return std::string(kHeader) + "[populations.a]\nsize = 10\n" + kNeuron + extra; };
-  CHECK(error_of(dir, "m.toml", std::string(kHeader) + "[populations.a]\nsize = 10\nmodel = \"hh\"\n") ==
+  CHECK(test::experiment_error(dir, "m.toml", std::string(kHeader) + "[populations.a]\nsize = 10\nmodel = \"hh\"\n") ==
         d + "/m.toml: populations.a.model: expected one of the neuron models cuba_lif_exact, if, leaky_integrator, lif, "
             "loihi_cuba, got 'hh'");
-  CHECK(error_of(dir, "p.toml", pop("tau_q = \"1 ms\"\n")) ==
+  CHECK(test::experiment_error(dir, "p.toml", pop("tau_q = \"1 ms\"\n")) ==
         d + "/p.toml: populations.a.tau_q: expected one of the parameters of cuba_lif_exact: tau_m, tau_e, tau_i, v_rest, "
             "v_reset, v_threshold, refractory, P_vv, P_ee, P_ii, P_ve, P_vi, got 'tau_q'");
   const std::string neg = std::string(kHeader) + "[populations.a]\nsize = 10\nmodel = \"leaky_integrator\"\ntau = \"-5 ms\"\n";
-  CHECK(error_of(dir, "n.toml", neg) == d + "/n.toml: populations.a.tau: expected a value > 0 s, got -0.005");
+  CHECK(test::experiment_error(dir, "n.toml", neg) == d + "/n.toml: populations.a.tau: expected a value > 0 s, got -0.005");
   const std::string small_tau = std::string(kHeader) + "[populations.a]\nsize = 10\nmodel = \"leaky_integrator\"\ntau = \"0.05 ms\"\n";
-  CHECK(error_of(dir, "t.toml", small_tau) ==
+  CHECK(test::experiment_error(dir, "t.toml", small_tau) ==
         d + "/t.toml: populations.a.tau: expected a time constant of at least dt = 0.0001 s, got 5e-05 s");
   const std::string ref = std::string(kHeader) + "[populations.a]\nsize = 10\nmodel = \"if\"\nv_threshold = \"1 mV\"\n"
                                                  "v_reset = 0\nrefractory = \"0.01 ms\"\n";
-  CHECK(error_of(dir, "r.toml", ref) ==
+  CHECK(test::experiment_error(dir, "r.toml", ref) ==
         d + "/r.toml: populations.a.refractory: expected 0 or a period of at least dt = 0.0001 s, got 1e-05 s");
-  CHECK(error_of(dir, "u.toml", std::string(kHeader) + "[populations.a]\nsize = 10\nmodel = \"leaky_integrator\"\ntau = \"5 mV\"\n") ==
+  CHECK(test::experiment_error(dir, "u.toml", std::string(kHeader) + "[populations.a]\nsize = 10\nmodel = \"leaky_integrator\"\ntau = \"5 mV\"\n") ==
         d + "/u.toml: populations.a.tau: expected a quantity in ms, s, us (e.g. \"20 ms\"), got '5 mV'");
   const std::string proj = "[[projections]]\nsource = \"a\"\ntarget = \"a\"\nconnect = \"all_to_all\"\nweight = \"1 mV\"\n";
-  CHECK(error_of(dir, "d.toml", pop(proj + "delay = \"0.05 ms\"\n")) ==
+  CHECK(test::experiment_error(dir, "d.toml", pop(proj + "delay = \"0.05 ms\"\n")) ==
         d + "/d.toml: projections[0].delay: expected a delay of at least one step (dt = 0.0001 s), got 5e-05 s");
   // 1e30 s is 1e34 steps: converting it to a 64-bit step count would be undefined behaviour.
-  CHECK(error_of(dir, "l.toml", pop(proj + "delay = \"1e30 s\"\n")) ==
+  CHECK(test::experiment_error(dir, "l.toml", pop(proj + "delay = \"1e30 s\"\n")) ==
         d + "/l.toml: projections[0].delay: expected a delay of at most 2147483647 time steps of dt = 0.0001 s, got 1e+30 s");
   // Arrays: indices beyond the population, lengths that differ.
   {
@@ -153,9 +145,9 @@ TEST_CASE("bad TOML experiments: one line naming file, field, expected and found
   }
   const std::string arrays = "arrays = \"arrays.h5\"\n";
   const std::string from_h5 = "[[projections]]\nsource = \"a\"\ntarget = \"a\"\nconnect = \"h5:/projections/x\"\ndelay = \"1 ms\"\n";
-  CHECK(error_of(dir, "i.toml", arrays + pop(from_h5 + "weight = \"1 mV\"\n")) ==
+  CHECK(test::experiment_error(dir, "i.toml", arrays + pop(from_h5 + "weight = \"1 mV\"\n")) ==
         d + "/i.toml: projections[0].connect: /projections/x/target_neuron[1]: expected a neuron index of a in [0, 10), got 10");
-  CHECK(error_of(dir, "l.toml", arrays + std::string(kHeader) + "[populations.a]\nsize = 11\n" + kNeuron + from_h5 +
+  CHECK(test::experiment_error(dir, "l.toml", arrays + std::string(kHeader) + "[populations.a]\nsize = 11\n" + kNeuron + from_h5 +
                                     "weight = \"h5:/projections/x/weight_V\"\n") ==
         d + "/l.toml: projections[0].weight: expected 3 weights (one per synapse), got 2 values in /projections/x/weight_V");
 }

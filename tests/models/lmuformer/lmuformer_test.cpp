@@ -6,6 +6,7 @@
 #include "sim/error.hpp"
 #include "sim/run.hpp"
 #include "tests/support/lmuformer_file.hpp"
+#include "tests/support/error_of.hpp"
 #include "tests/support/registries.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -14,12 +15,7 @@ using namespace snnsim;
 namespace {
 
 std::string load_error(const std::filesystem::path& path) {
-  try {
-    models::load_lmuformer(path, test::registries().neurons);
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
+  return test::error_of([&] { (void)models::load_lmuformer(path, test::registries().neurons); });
 }
 
 /// Runs `n` Fashion-MNIST test images through `model` on `backend` with full rasters.

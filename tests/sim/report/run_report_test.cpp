@@ -231,7 +231,8 @@ TEST_CASE("CSV tables carry the report's figures") {
                      0) == 0);
   CHECK(count(layers, "\n") == 1 + test::golden_lmuformer().network->population_count());
   const std::string steps = slurp(dir / "tables" / "layer_steps.csv");
-  CHECK(count(steps, "\n") == 1 + test::golden_lmuformer().network->population_count() * 28);
+  CHECK(count(steps, "\n") == 1 + test::golden_lmuformer().network->population_count() *
+                                           static_cast<std::size_t>(test::golden_lmuformer().config.steps));
   const std::string energy = slurp(dir / "tables" / "energy.csv");
   CHECK(energy.find("\n45nm,") != std::string::npos);
   CHECK(energy.find("\nloihi1,") != std::string::npos);
