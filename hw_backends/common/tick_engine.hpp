@@ -128,7 +128,7 @@ class TickEngine final : public sim::CompiledNetwork {
     reset(ws);
     if (split_threads_ > 1) return run_split_trial(ws, options, record);
     const sim::TimeStep steps = plan_.steps;
-    for (sim::TimeStep tick = 0; tick < plan_.schedule.ticks; tick += window_)
+    for (sim::TimeStep tick = next_busy_tick(0); tick < plan_.schedule.ticks; tick = next_busy_tick(tick + window_))
       for (sim::PopulationId id : plan_.schedule.order) {
         const sim::TimeStep lag = plan_.populations[id].lag;
         const sim::TimeStep last = std::min(steps, tick + window_ - lag);
@@ -152,6 +152,17 @@ class TickEngine final : public sim::CompiledNetwork {
     const auto by_memory = static_cast<sim::TimeStep>(kMaxWindowBytes / (values_per_step * sizeof(Real)));
     const sim::TimeStep most = std::max<sim::TimeStep>(std::min(kMaxWindow, by_memory), 1);
     return std::clamp<sim::TimeStep>(plan.schedule.max_window, 1, most);
+  }
+
+  /// The first tick at or after `tick` at which some population computes a step (`ticks` when
+  /// none does). Look-aheads of up to 2^31 steps a projection leave long runs of ticks in which
+  /// nothing computes; windows skip them instead of walking them. A window may start at any tick:
+  /// every feedback edge reads at least a window behind wherever the window starts.
+  sim::TimeStep next_busy_tick(sim::TimeStep tick) const {
+    sim::TimeStep next = plan_.schedule.ticks;
+    for (const PopulationPlan& p : plan_.populations)
+      if (tick < p.lag + plan_.steps) next = std::min(next, std::max(tick, p.lag));
+    return next;
   }
 
   void reset(Workspace& ws) const {

@@ -63,6 +63,7 @@ struct Loader {
     const std::string name = h5.has_attr("", "workload") ? h5.read_string_attr("", "workload") : path.stem().string();
     out.network = std::make_unique<sim::Network>(name, steps, sim::Precision::F64);
     const h5::Group pops = h5.group("populations");
+    if (pops.children().empty()) throw Error(file, "/populations", "at least one population group", "none");
     for (const std::string& p : pops.children()) out.network->add_population(population(pops.group(p), p));
     if (h5.has("projections")) {
       const h5::Group projs = h5.group("projections");

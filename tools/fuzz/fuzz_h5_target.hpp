@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <variant>
 
 #include "hw_backends/registry.hpp"
 #include "neurons/registry.hpp"
@@ -41,8 +42,28 @@ inline const Registries& registries() {
   return r;
 }
 
-/// Neuron-steps above which a loaded network is not simulated (fuzzing speed).
+/// Work above which a loaded network is not simulated (fuzzing speed): neuron updates, and
+/// synapses times steps (each synapse can carry one event a step). Declared but unwritten arrays
+/// read as zeros, i.e. up to about a million synapses all from neuron 0: at 20,000 steps, far
+/// beyond the fuzzer's time limit under ASan.
 inline constexpr std::size_t kMaxSimulatedNeuronSteps = 20000;
+inline constexpr std::size_t kMaxSimulatedSynapseSteps = 2000000;
+
+inline std::size_t synapse_count(const sim::Projection& p, std::size_t target_size) {
+  if (const auto* sparse = std::get_if<sim::Sparse>(&p.connectivity)) return sparse->weight.size();
+  if (const auto* conv = std::get_if<sim::Conv1d>(&p.connectivity)) return conv->weight.size();
+  return target_size;  // Identity: one synapse per channel
+}
+
+inline bool small_enough_to_simulate(const sim::Network& net) {
+  if (net.steps() < 1) return false;
+  const auto steps = static_cast<std::size_t>(net.steps());
+  std::size_t neurons = 0, synapses = 0;  // neurons: every population's, inputs included
+  for (sim::PopulationId p = 0; p < net.population_count(); ++p) neurons += net.population(p).size;
+  for (const sim::EdgeRef& e : net.projections())
+    synapses += synapse_count(*e.projection, net.population(e.target).size);
+  return neurons <= kMaxSimulatedNeuronSteps / steps && synapses <= kMaxSimulatedSynapseSteps / steps;
+}
 
 /// One trial with zero graded inputs and no input spikes (except fixed trains) on `backend`.
 inline sim::TrialRecord simulate(const sim::Network& net, const sim::Backend& backend) {
@@ -70,9 +91,7 @@ inline sim::TrialRecord simulate(const sim::Network& net, const sim::Backend& ba
 }
 
 inline void simulate_if_small(const sim::Network& net) {
-  std::size_t neurons = 0;
-  for (sim::PopulationId p = 0; p < net.population_count(); ++p) neurons += net.population(p).size;
-  if (net.steps() < 1 || neurons > kMaxSimulatedNeuronSteps / static_cast<std::size_t>(net.steps())) return;
+  if (!small_enough_to_simulate(net)) return;
   const Registries& r = registries();
   const sim::TrialRecord event = simulate(net, r.backends.get("cpu_event", "fuzz", "backend"));
   const sim::TrialRecord dense = simulate(net, r.backends.get("dense_reference", "fuzz", "backend"));

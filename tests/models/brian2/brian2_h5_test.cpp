@@ -199,6 +199,16 @@ TEST_CASE("bad Brian2-layout files: one line naming file, field, expected and fo
   delay.delay = (std::int64_t{1} << 31) - 1;  // snnsim's delay would be 2^31 steps, past sim::kMaxDelaySteps
   CHECK(load_error(small_file(dir, "long.h5", {}, delay)) ==
         d + "/long.h5: /projections/in_to_pop@delay_steps: expected a delay of 1 to 2147483646 steps, got 2147483647");
+  // Found by fuzz_brian2_struct: with no population, 2^62 steps of nothing ran for ever.
+  {
+    h5::AtomicH5Writer w(dir / "empty.h5");
+    w.root().write_attr("", "format", "snnsim-peer-network-v1");
+    w.root().write_attr("", "dt_s", 1e-4);
+    w.root().write_attr("", "steps", std::int64_t{1} << 62);
+    w.root().create_group("populations");
+    w.commit();
+  }
+  CHECK(load_error(dir / "empty.h5") == d + "/empty.h5: /populations: expected at least one population group, got none");
 }
 
 TEST_CASE("spike output: CSV rows population,neuron,step and SONATA /spikes/<population>/{node_ids,timestamps}") {
