@@ -4,10 +4,10 @@
 /// network Brian2 simulates, written out as explicit arrays.
 ///
 ///   /@format = "snnsim-peer-network-v1", /@dt_s, /@steps, /@seed (optional)
-///   /populations/<name>@size, @model: a registered neuron model, or "spike_source" (datasets
-///       spike_neuron int, spike_step int: input neuron k fires at step n); neuron parameters are
-///       attributes named <parameter>_<unit> (e.g. tau_m_s, v_rest_V) or <parameter> when
-///       dimensionless (P_vv); v0_V: initial membrane potentials.
+///   /populations/<name>@size, @model (one group or more): a registered neuron model, or
+///       "spike_source" (datasets spike_neuron int, spike_step int: input neuron k fires at
+///       step n); neuron parameters are attributes named <parameter>_<unit> (e.g. tau_m_s,
+///       v_rest_V) or <parameter> when dimensionless (P_vv); v0_V: initial membrane potentials.
 ///   /projections/<name>@source, @target, @target_var (a port of the target's model),
 ///       @delay_steps (1 to 2^31 - 2); datasets source_neuron, target_neuron (int), weight_V (float64).
 ///
