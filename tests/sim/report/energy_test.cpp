@@ -4,6 +4,7 @@
 
 #include "sim/energy.hpp"
 #include "sim/error.hpp"
+#include "tests/support/error_of.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace snnsim;
@@ -13,12 +14,7 @@ namespace {
 const std::string kTables = std::string(SNNSIM_SOURCE_DIR) + "/sim/energy_tables";
 
 std::string error_of(const std::string& text) {
-  try {
-    sim::parse_energy_table(text, "t.toml");
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
+  return test::error_of([&] { (void)sim::parse_energy_table(text, "t.toml"); });
 }
 
 const char* kGood = R"(name = "mine"
@@ -105,11 +101,6 @@ TEST_CASE("a user table is read; a bad one is one error line naming file, field,
   CHECK(error_of("name = \n") == "t.toml: line 1: expected valid TOML, got Error while parsing key-value pair: expected value, saw '\\n'");
 
   test::TempDir dir("energy");
-  try {
-    sim::load_energy_table(dir / "missing.toml");
-    FAIL("no error");
-  } catch (const Error& e) {
-    CHECK(std::string(e.what()) == (dir / "missing.toml").string() +
-                                       ": expected a readable energy table (TOML), got a file that cannot be opened");
-  }
+  CHECK(test::error_of([&] { (void)sim::load_energy_table(dir / "missing.toml"); }) ==
+        (dir / "missing.toml").string() + ": expected a readable energy table (TOML), got a file that cannot be opened");
 }

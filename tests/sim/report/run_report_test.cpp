@@ -12,6 +12,7 @@
 #include "sim/error.hpp"
 #include "sim/report/html_report.hpp"
 #include "sim/report/run_report.hpp"
+#include "tests/support/error_of.hpp"
 #include "tests/support/golden.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -68,12 +69,7 @@ Cli cli(const std::string& args) {
 }
 
 std::string validation_error(const json& j) {
-  try {
-    report::validate_run_report(j, "run.json");
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
+  return test::error_of([&] { report::validate_run_report(j, "run.json"); });
 }
 
 std::size_t count(const std::string& text, const std::string& what) {
@@ -166,7 +162,7 @@ TEST_CASE("energy per image equals the hand computation from the per-image count
 
 TEST_CASE("the report validates; a bad run JSON names the field") {
   const json& r = run().report;
-  CHECK(validation_error(r) == "no error");
+  CHECK(validation_error(r).empty());
   json bad = r;
   bad["format"] = "other";
   CHECK(validation_error(bad) == "run.json: format: expected \"snnsim-run-v1\", got the string \"other\"");
@@ -202,21 +198,12 @@ TEST_CASE("HTML: every plot present with marks; rasters of chosen layers and ima
   CHECK(two.find("head_lif (128)") != std::string::npos);
   CHECK(two.find("patch_embed.proj_lif (128)") == std::string::npos);
 
-  try {
-    report::render_html(r, {{"head"}, {}}, "snnsim report");
-    FAIL("no error");
-  } catch (const Error& e) {
-    CHECK(std::string(e.what()) ==
-          "snnsim report: --raster-layers: expected spiking layers of the run (patch_embed.proj_lif, patch_embed.proj_lif1, "
-          "patch_embed.proj_lif2, patch_embed.proj_lif3, block.0.attn.prev_lif, block.0.attn.lmu.f_u, block.0.attn.lmu.f_m, "
-          "block.0.attn.lmu.f_h, block.0.mlp.fc1_lif, block.0.mlp.fc2_lif, head_lif), got unknown layer \"head\"");
-  }
-  try {
-    report::render_html(r, {{}, {5}}, "snnsim report");
-    FAIL("no error");
-  } catch (const Error& e) {
-    CHECK(std::string(e.what()) == "snnsim report: --raster-images: expected images with a recorded raster (0, 1), got image 5");
-  }
+  CHECK(test::error_of([&] { (void)report::render_html(r, {{"head"}, {}}, "snnsim report"); }) ==
+        "snnsim report: --raster-layers: expected spiking layers of the run (patch_embed.proj_lif, patch_embed.proj_lif1, "
+        "patch_embed.proj_lif2, patch_embed.proj_lif3, block.0.attn.prev_lif, block.0.attn.lmu.f_u, block.0.attn.lmu.f_m, "
+        "block.0.attn.lmu.f_h, block.0.mlp.fc1_lif, block.0.mlp.fc2_lif, head_lif), got unknown layer \"head\"");
+  CHECK(test::error_of([&] { (void)report::render_html(r, {{}, {5}}, "snnsim report"); }) ==
+        "snnsim report: --raster-images: expected images with a recorded raster (0, 1), got image 5");
 }
 
 TEST_CASE("CSV tables carry the report's figures") {
