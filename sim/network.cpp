@@ -138,6 +138,19 @@ std::size_t Network::neuron_count() const {
   return n;
 }
 
+std::size_t Network::synapse_count() const {
+  std::size_t n = 0;
+  for (const EdgeRef& e : projections()) {
+    if (const auto* sparse = std::get_if<Sparse>(&e.projection->connectivity))
+      n += sparse->weight.size();
+    else if (const auto* conv = std::get_if<Conv1d>(&e.projection->connectivity))
+      n += conv->weight.size();
+    else
+      n += population(e.target).size;  // Identity
+  }
+  return n;
+}
+
 namespace {
 
 using OrderGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;

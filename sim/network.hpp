@@ -153,6 +153,9 @@ class Network {
   const Graph& graph() const { return graph_; }
   /// Total neurons in spiking populations.
   std::size_t neuron_count() const;
+  /// Total synapses: a sparse projection's, one per weight of a convolution (a weight per tap),
+  /// one per channel of an identity.
+  std::size_t synapse_count() const;
 
  private:
   std::string name_;

@@ -109,3 +109,15 @@ TEST_CASE("a delayed projection from a population that runs behind its target is
   CHECK(schedule_error(net) == "network late: projection back: expected a delay of at least 4 steps (its source runs behind "
                          "its target), got a delay of 1 steps");
 }
+
+TEST_CASE("synapse count: a sparse projection's synapses, a convolution's weights, an identity's channels") {
+  sim::Network net("count", 5, sim::Precision::F32);
+  const auto in = add(net, "in", 3, sim::PopulationKind::Input);
+  const auto a = add(net, "a", 4, sim::PopulationKind::Analog);
+  const auto b = add(net, "b", 4, sim::PopulationKind::Spiking);
+  CHECK(net.synapse_count() == 0);
+  net.connect(in, a, {"k3", 0, conv(4, 3, 3, -1)});                          // 4 x 3 x 3 = 36 weights
+  net.connect(a, b, {"same", 0, sim::Identity{}});                             // 4 channels
+  net.connect(b, b, {"rec", 0, sim::Sparse{{0, 1}, {1, 2}, {0.5, 0.5}, 1}});  // 2 synapses
+  CHECK(net.synapse_count() == 36 + 4 + 2);
+}

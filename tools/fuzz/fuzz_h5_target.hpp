@@ -11,7 +11,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <variant>
 
 #include "hw_backends/registry.hpp"
 #include "neurons/registry.hpp"
@@ -49,20 +48,12 @@ inline const Registries& registries() {
 inline constexpr std::size_t kMaxSimulatedNeuronSteps = 20000;
 inline constexpr std::size_t kMaxSimulatedSynapseSteps = 2000000;
 
-inline std::size_t synapse_count(const sim::Projection& p, std::size_t target_size) {
-  if (const auto* sparse = std::get_if<sim::Sparse>(&p.connectivity)) return sparse->weight.size();
-  if (const auto* conv = std::get_if<sim::Conv1d>(&p.connectivity)) return conv->weight.size();
-  return target_size;  // Identity: one synapse per channel
-}
-
 inline bool small_enough_to_simulate(const sim::Network& net) {
   if (net.steps() < 1) return false;
   const auto steps = static_cast<std::size_t>(net.steps());
-  std::size_t neurons = 0, synapses = 0;  // neurons: every population's, inputs included
+  std::size_t neurons = 0;  // every population's, inputs included
   for (sim::PopulationId p = 0; p < net.population_count(); ++p) neurons += net.population(p).size;
-  for (const sim::EdgeRef& e : net.projections())
-    synapses += synapse_count(*e.projection, net.population(e.target).size);
-  return neurons <= kMaxSimulatedNeuronSteps / steps && synapses <= kMaxSimulatedSynapseSteps / steps;
+  return neurons <= kMaxSimulatedNeuronSteps / steps && net.synapse_count() <= kMaxSimulatedSynapseSteps / steps;
 }
 
 /// One trial with zero graded inputs and no input spikes (except fixed trains) on `backend`.

@@ -42,17 +42,6 @@ void check_distributed_backend(const sim::Communicator& comm, const std::string&
     throw Error(command, "--backend", "cpu_event under mpirun (the distributed engine)", backend);
 }
 
-namespace {
-
-std::size_t synapse_count(const sim::Network& net) {
-  std::size_t n = 0;
-  for (const sim::EdgeRef& e : net.projections())
-    if (const auto* s = std::get_if<sim::Sparse>(&e.projection->connectivity)) n += s->source.size();
-  return n;
-}
-
-}  // namespace
-
 PreparedNetwork prepare_network(const sim::Communicator& comm, const Registries& registries, const std::string& command,
                                 const std::string& path, const std::string& backend, int threads,
                                 std::optional<std::uint64_t> seed, const std::function<void()>& check) {
@@ -123,7 +112,7 @@ int run_network(const NetworkRunArgs& args, const Registries& registries, const 
     if (!comm.root()) return;
     const double simulated = imported.dt_seconds * static_cast<double>(net.steps());
     fmt::print("network  {} ({}): {} neurons, {} synapses, {} steps of {:g} ms\n", args.network, net.name(),
-               net.neuron_count(), synapse_count(net), net.steps(), imported.dt_seconds * 1e3);
+               net.neuron_count(), net.synapse_count(), net.steps(), imported.dt_seconds * 1e3);
     fmt::print("backend  {}, {} thread{} in the trial\n", backend.name(), threads, threads == 1 ? "" : "s");
     if (!mpi.is_null())
       fmt::print("mpi      {} rank{}, spikes exchanged every {} steps\n", comm.size(), comm.size() == 1 ? "" : "s",
@@ -163,7 +152,7 @@ int run_network(const NetworkRunArgs& args, const Registries& registries, const 
     if (!args.json.empty()) {
       nlohmann::json j;
       j["network"] = {{"path", args.network}, {"name", net.name()}, {"steps", net.steps()}, {"dt_s", imported.dt_seconds},
-                      {"neurons", net.neuron_count()}, {"synapses", synapse_count(net)}};
+                      {"neurons", net.neuron_count()}, {"synapses", net.synapse_count()}};
       j["backend"] = backend.name();
       j["threads"] = threads;
       if (!mpi.is_null()) j["mpi"] = mpi;  // run-specific, as threads and wall_seconds
