@@ -155,9 +155,9 @@ class TickEngine final : public sim::CompiledNetwork {
   }
 
   /// The first tick at or after `tick` at which some population computes a step (`ticks` when
-  /// none does). Look-aheads of up to 2^31 steps a projection leave long runs of ticks in which
-  /// nothing computes; windows skip them instead of walking them. A window may start at any tick:
-  /// every feedback edge reads at least a window behind wherever the window starts.
+  /// none does). Look-aheads (up to 2^31 - 1 steps per projection) leave long runs of ticks in
+  /// which nothing computes; windows skip them instead of walking them. A window may start at any
+  /// tick: every feedback edge reads at least a window behind wherever the window starts.
   sim::TimeStep next_busy_tick(sim::TimeStep tick) const {
     sim::TimeStep next = plan_.schedule.ticks;
     for (const PopulationPlan& p : plan_.populations)
