@@ -25,6 +25,23 @@ SourceRef source_of(const SourceIndex& idx, const Program& p, sim::PopulationId 
   return {p.inputs[i].graded ? SourceKind::GradedInput : SourceKind::SpikeInput, i};
 }
 
+/// Most chip steps a group may start after the inputs. The chip, and this backend's simulation of
+/// it, runs every one of those steps for every compartment: look-aheads of up to 2^31 - 1 steps
+/// per projection (NIR taps) made a trial walk billions of idle chip steps and never end. A
+/// million steps of lag (about 1 s per trial for a thousand compartments) is far beyond any
+/// look-ahead a model means to have.
+constexpr sim::TimeStep kMaxLag = sim::TimeStep{1} << 20;
+
+void check_lags(const LoweredNetwork& net, const std::vector<sim::TimeStep>& lag, const std::string& source) {
+  for (std::size_t g = 0; g < net.groups.size(); ++g)
+    if (lag[g] > kMaxLag)
+      throw Error(source, net.groups[g].name,
+                  fmt::format("a look-ahead of at most {} chip steps on the way to it (each is a chip step every "
+                              "compartment idles through)",
+                              kMaxLag),
+                  fmt::format("{} chip steps", lag[g]));
+}
+
 /// Longest-path lags: lag_X >= lag_S + offset + 1 for every tap (delay >= 1).
 std::vector<sim::TimeStep> assign_lags(const LoweredNetwork& net, const SourceIndex& idx, const std::string& source) {
   std::vector<sim::TimeStep> lag(net.groups.size(), 0);
@@ -42,7 +59,10 @@ std::vector<sim::TimeStep> assign_lags(const LoweredNetwork& net, const SourceIn
             changed = true;
           }
         }
-    if (!changed) return lag;
+    if (!changed) {
+      check_lags(net, lag, source);
+      return lag;
+    }
   }
   throw Error(source, "network", "no cycle of spiking layers without a delay", "a cycle");
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/network.hpp"
+#include "tests/support/error_of.hpp"
 #include "tests/support/network.hpp"
 #include "tests/support/registries.hpp"
 
@@ -78,4 +79,34 @@ TEST_CASE("regression: look-aheads of 2^31 - 1 steps in a row run a short trial 
     }
     CHECK(got.total_spikes(*far.find("lif")) > 0);
   }
+}
+
+/// in -> l1 -> l2 -> l3, LIF layers each reading its source `ahead` steps into the future (the
+/// loihi backend takes look-aheads between spiking layers only). l1's bias makes them spike.
+sim::Network spiking_chain(int ahead) {
+  sim::Network net("far_look_ahead_spiking", kSteps, sim::Precision::F32);
+  sim::PopulationId prev = net.add_population(test::input_population("in", 2, true));
+  for (const std::string name : {"l1", "l2", "l3"}) {
+    const std::vector<double> bias = name == "l1" ? std::vector<double>{1.5, 1.25} : std::vector<double>{};
+    const sim::PopulationId id = net.add_population(test::spiking_population(name, 2, "lif"));
+    net.connect(prev, id, {name + ".in", 0, sim::Conv1d{2, 2, 1, ahead, {2.5, 0.0, 0.0, 2.5}, bias}});
+    prev = id;
+  }
+  return net;
+}
+
+TEST_CASE("regression: the loihi backend refuses a look-ahead lag it would idle through, naming the group") {
+  // On the chip a group with lag L starts L chip steps after the inputs; the host-side simulation
+  // walks each of those steps for every compartment, so 6.4e9 of them never ended.
+  const std::string error = test::error_of([] {
+    (void)test::registries().backends.get("loihi", "test", "backend").compile(spiking_chain(std::numeric_limits<std::int32_t>::max()), {});
+  });
+  CHECK(error ==
+        "loihi: l1: expected a look-ahead of at most 1048576 chip steps on the way to it (each is a chip step every "
+        "compartment idles through), got 2147483648 chip steps");
+  // Look-aheads of a few steps still compile and run, spiking as the float backend does.
+  const sim::Network near = spiking_chain(1);
+  const sim::PopulationId l3 = *near.find("l3");
+  CHECK(run(near, "loihi").total_spikes(l3) > 0);
+  CHECK(run(near, "loihi").total_spikes(l3) == run(near, "cpu_event").total_spikes(l3));
 }
