@@ -54,6 +54,9 @@ class CompiledNetwork {
                          TrialRecord& record) const = 0;
   /// What the backend made of the network (for reports): at least {"backend": name}.
   virtual nlohmann::json describe() const;
+  /// Whether run_trial fills TrialRecord::neuron_spikes itself when RecordOptions::neuron_counts;
+  /// otherwise run_trials records the trial's raster and counts from it.
+  virtual bool counts_neuron_spikes() const { return false; }
 };
 
 class Backend {

@@ -92,6 +92,8 @@ void TrialRecord::reset(const Network& net, const RecordOptions& options) {
   spike_counts.assign(populations * static_cast<std::size_t>(steps), 0);
   raster.resize(options.raster ? populations : 0);
   for (auto& r : raster) r.clear();
+  neuron_spikes.resize(options.neuron_counts ? populations : 0);
+  for (std::size_t p = 0; p < neuron_spikes.size(); ++p) neuron_spikes[p].assign(net.population(p).size, 0);
   outputs.resize(net.outputs().size());
   for (std::size_t o = 0; o < outputs.size(); ++o)
     outputs[o].assign(net.population(net.outputs()[o].population).size * static_cast<std::size_t>(steps), 0.0);
@@ -104,6 +106,11 @@ void TrialRecord::reset(const Network& net, const RecordOptions& options) {
   } else {
     counters = OpCounters();
   }
+}
+
+void TrialRecord::count_neuron_spikes_from_raster() {
+  for (std::size_t p = 0; p < raster.size() && p < neuron_spikes.size(); ++p)
+    for (const SpikeEvent& e : raster[p]) ++neuron_spikes[p][e.neuron];
 }
 
 std::int64_t TrialRecord::total_spikes(PopulationId p) const {

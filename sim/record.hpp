@@ -85,6 +85,9 @@ struct SpikeEvent {
 
 struct RecordOptions {
   bool raster = false;    ///< keep every spike (step, neuron) of every population
+  /// Count each neuron's spikes (TrialRecord::neuron_spikes): what silent-neuron statistics
+  /// need, without keeping a raster of every trial.
+  bool neuron_counts = false;
   bool counters = true;   ///< fill the operation counters
   /// false: TrialRecord::reset() keeps the counters, so that they add up over the trials a worker
   /// runs, for callers that read only the run's totals (run_trials then sums once per worker).
@@ -100,6 +103,7 @@ struct TrialRecord {
   std::size_t populations = 0;
   std::vector<std::int32_t> spike_counts;           ///< [population][step]
   std::vector<std::vector<SpikeEvent>> raster;      ///< [population] when RecordOptions::raster
+  std::vector<std::vector<std::int32_t>> neuron_spikes;  ///< [population][neuron] when RecordOptions::neuron_counts
   std::vector<std::vector<double>> outputs;         ///< [output][step * size + channel]
   OpCounters counters;
 
@@ -107,6 +111,8 @@ struct TrialRecord {
   std::int32_t& spikes(PopulationId p, TimeStep t) { return spike_counts[p * steps + t]; }
   std::int32_t spikes(PopulationId p, TimeStep t) const { return spike_counts[p * steps + t]; }
   std::int64_t total_spikes(PopulationId p) const;
+  /// neuron_spikes from the raster (for backends that record rasters, not per-neuron counts).
+  void count_neuron_spikes_from_raster();
 };
 
 }  // namespace snnsim::sim

@@ -58,8 +58,16 @@ RunTotals run_trials(const Network& net, const CompiledNetwork& compiled, const 
       try {
         stimulus.resize(net.population_count());
         source.fill(i, stimulus, buffer);
-        record.reset(net, options.record);
-        compiled.run_trial(*ws, stimulus, options.record, record);
+        RecordOptions trial_options = options.record;
+        trial_options.raster = trial_options.raster && i < options.raster_trials;
+        // Per-neuron counts from a raster only where the backend does not count them itself.
+        const bool count_from_raster = trial_options.neuron_counts && !compiled.counts_neuron_spikes();
+        const bool raster_asked = trial_options.raster;
+        trial_options.raster = raster_asked || count_from_raster;
+        record.reset(net, trial_options);
+        compiled.run_trial(*ws, stimulus, trial_options, record);
+        if (count_from_raster) record.count_neuron_spikes_from_raster();
+        if (!raster_asked) record.raster.clear();
         for (std::size_t k = 0; k < record.spike_counts.size(); ++k) mine.spike_counts[k] += record.spike_counts[k];
         if (options.record.counters && options.record.counters_per_trial) mine.counters += record.counters;
         ++mine.trials;

@@ -23,6 +23,8 @@ class TrialSource {
 struct RunOptions {
   int threads = 1;
   RecordOptions record;
+  /// With record.raster: only trials [0, raster_trials) keep their raster (the report's few).
+  std::size_t raster_trials = static_cast<std::size_t>(-1);
   /// Called on the calling thread's side with (trials done, total); may be empty.
   std::function<void(std::size_t, std::size_t)> progress;
 };

@@ -142,6 +142,9 @@ class TickEngine final : public sim::CompiledNetwork {
             {"window", window_}, {"threads_per_trial", split_threads_}};
   }
 
+  /// Split trials record rasters, not per-neuron counts (run_trials counts from the raster).
+  bool counts_neuron_spikes() const override { return split_threads_ == 1; }
+
   /// Threads one trial runs on (1 unless compiled with threads > 1 and the network splits).
   int threads_per_trial() const { return split_threads_; }
 
@@ -232,6 +235,8 @@ class TickEngine final : public sim::CompiledNetwork {
       if (options.counters) record.counters.population(id, t).spikes += static_cast<std::int64_t>(events.size());
       if (options.raster)
         for (std::uint32_t n : events) record.raster[id].push_back({t, n});
+      if (options.neuron_counts)
+        for (std::uint32_t n : events) ++record.neuron_spikes[id][n];
     }
     if (p.output >= 0) {
       const auto out = record.outputs[static_cast<std::size_t>(p.output)].begin() +

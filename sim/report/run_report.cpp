@@ -366,12 +366,10 @@ void RunCollector::add_trial(std::size_t trial, const sim::TrialRecord& record) 
     image->silent_neurons.assign(net.population_count(), 0);
     image->ops = record.counters.total();
   }
-  std::vector<std::int64_t> own;
   for (PopulationId p = 0; p < net.population_count(); ++p) {
     if (!is_spiking(net.population(p))) continue;
     // Spikes per neuron of this trial, then the neurons that stayed silent.
-    own.assign(net.population(p).size, 0);
-    for (const sim::SpikeEvent& e : record.raster[p]) ++own[e.neuron];
+    const std::vector<std::int32_t>& own = record.neuron_spikes.at(p);
     std::int64_t silent = 0;
     for (std::size_t n = 0; n < own.size(); ++n) {
       silent += own[n] == 0;

@@ -41,10 +41,17 @@ class RunCollector {
  public:
   RunCollector(const sim::Network& net, std::size_t trials, CollectOptions options);
 
-  /// The record options the run needs: rasters (silent neurons are counted per neuron), and
-  /// per-trial counters only for the per-image table (else they add up in each worker's record).
+  /// The record options the run needs: spikes per neuron (for silent neurons), rasters for the
+  /// trials raster_trials() names, and per-trial counters only for the per-image table (else
+  /// they add up in each worker's record).
   sim::RecordOptions record_options() const {
-    return {.raster = true, .counters = true, .counters_per_trial = options_.per_image};
+    return {.raster = options_.raster_images > 0, .neuron_counts = true, .counters = true,
+            .counters_per_trial = options_.per_image};
+  }
+  /// sim::RunOptions::raster_trials for a process whose local trial 0 is whole-run trial
+  /// `first_trial`: rasters of the first raster_images of the whole run only.
+  std::size_t raster_trials(std::size_t first_trial) const {
+    return options_.raster_images > first_trial ? options_.raster_images - first_trial : 0;
   }
   /// Called once per trial from a worker thread.
   void add_trial(std::size_t trial, const sim::TrialRecord& record);

@@ -144,6 +144,7 @@ int run(const RunArgs& args, const Registries& registries, const sim::Communicat
   sim::RunOptions options;
   options.threads = threads;
   options.record = collector.record_options();
+  options.raster_trials = collector.raster_trials(mine.begin);
   ProgressBar bar("images");
   if (comm.root()) options.progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
 

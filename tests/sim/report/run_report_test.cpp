@@ -36,6 +36,7 @@ const Run& run() {
     sim::RunOptions options;
     options.threads = 2;
     options.record = collector.record_options();
+    options.raster_trials = collector.raster_trials(0);
     Run out;
     out.totals = sim::run_trials(net, *compiled, test::GoldenTrials(kImages), options,
                                  [&](std::size_t i, const sim::TrialRecord& rec) { collector.add_trial(i, rec); });
