@@ -35,8 +35,8 @@ struct CollectOptions {
 };
 
 /// What one trial contributes beyond the run totals. Filled from worker threads: each trial
-/// writes only its own slot; the per-neuron spike counts are atomic integer sums, so the result
-/// does not depend on the thread count.
+/// writes only its own slot; which neurons ever fired are atomic flags and the silent counts
+/// atomic integer sums, so the result does not depend on the thread count.
 class RunCollector {
  public:
   RunCollector(const sim::Network& net, std::size_t trials, CollectOptions options);
@@ -85,7 +85,7 @@ class RunCollector {
   std::size_t trials_;
   CollectOptions options_;
   std::vector<std::size_t> neuron_offset_;  ///< [population + 1]: first index in fired_
-  std::unique_ptr<std::atomic<std::int64_t>[]> fired_;          ///< spikes per neuron, all trials
+  std::unique_ptr<std::atomic<std::int64_t>[]> fired_;          ///< per neuron: fired in some trial (0/1; summed over ranks)
   std::unique_ptr<std::atomic<std::int64_t>[]> silent_trials_;  ///< [population]
   std::vector<ImageCounts> images_;
   std::vector<Raster> rasters_;
