@@ -41,17 +41,15 @@ class RunCollector {
  public:
   RunCollector(const sim::Network& net, std::size_t trials, CollectOptions options);
 
-  /// The record options the run needs: spikes per neuron (for silent neurons), rasters for the
-  /// trials raster_trials() names, and per-trial counters only for the per-image table (else
-  /// they add up in each worker's record).
-  sim::RecordOptions record_options() const {
-    return {.raster = options_.raster_images > 0, .neuron_counts = true, .counters = true,
-            .counters_per_trial = options_.per_image};
-  }
-  /// sim::RunOptions::raster_trials for a process whose local trial 0 is whole-run trial
-  /// `first_trial`: rasters of the first raster_images of the whole run only.
-  std::size_t raster_trials(std::size_t first_trial) const {
-    return options_.raster_images > first_trial ? options_.raster_images - first_trial : 0;
+  /// What the run must record, for a process whose local trial 0 is whole-run trial
+  /// `first_trial`: spikes per neuron (for silent neurons), rasters of the whole run's first
+  /// raster_images trials only, and per-trial counters only for the per-image table (else they
+  /// add up in each worker's record). The caller sets threads and progress.
+  sim::RunOptions run_options(std::size_t first_trial) const {
+    sim::RunOptions o;
+    o.record = {.raster = true, .neuron_counts = true, .counters = true, .counters_per_trial = options_.per_image};
+    o.raster_trials = options_.raster_images > first_trial ? options_.raster_images - first_trial : 0;
+    return o;
   }
   /// Called once per trial from a worker thread.
   void add_trial(std::size_t trial, const sim::TrialRecord& record);

@@ -141,10 +141,8 @@ int run(const RunArgs& args, const Registries& registries, const sim::Communicat
   std::vector<SampleResult> samples(images.count);
   for (std::size_t i = 0; i < images.count; ++i) samples[i].label = images.labels[i];
   report::RunCollector collector(net, images.count, collect_options(args.report));
-  sim::RunOptions options;
+  sim::RunOptions options = collector.run_options(mine.begin);
   options.threads = threads;
-  options.record = collector.record_options();
-  options.raster_trials = collector.raster_trials(mine.begin);
   ProgressBar bar("images");
   if (comm.root()) options.progress = [&bar](std::size_t done, std::size_t total) { bar.update(done, total); };
 

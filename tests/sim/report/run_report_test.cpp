@@ -33,10 +33,8 @@ const Run& run() {
     const sim::Network& net = *test::golden_lmuformer().network;
     const auto compiled = test::registries().backends.get("cpu_event", "test", "backend").compile(net, {});
     report::RunCollector collector(net, kImages, {.per_image = true, .raster_images = 2});
-    sim::RunOptions options;
+    sim::RunOptions options = collector.run_options(0);
     options.threads = 2;
-    options.record = collector.record_options();
-    options.raster_trials = collector.raster_trials(0);
     Run out;
     out.totals = sim::run_trials(net, *compiled, test::GoldenTrials(kImages), options,
                                  [&](std::size_t i, const sim::TrialRecord& rec) { collector.add_trial(i, rec); });
