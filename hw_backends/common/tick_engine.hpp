@@ -142,8 +142,7 @@ class TickEngine final : public sim::CompiledNetwork {
             {"window", window_}, {"threads_per_trial", split_threads_}};
   }
 
-  /// Split trials record rasters, not per-neuron counts (run_trials counts from the raster).
-  bool counts_neuron_spikes() const override { return split_threads_ == 1; }
+  bool counts_neuron_spikes() const override { return true; }
 
   /// Threads one trial runs on (1 unless compiled with threads > 1 and the network splits).
   int threads_per_trial() const { return split_threads_; }
@@ -303,9 +302,9 @@ class TickEngine final : public sim::CompiledNetwork {
     ws.progress->reset();
 #ifdef _OPENMP
 #pragma omp parallel num_threads(split_threads_)
-    split_thread_loop(ws, omp_get_thread_num(), options);
+    split_thread_loop(ws, omp_get_thread_num(), options, record.neuron_spikes);
 #else
-    for (int b = 0; b < split_threads_; ++b) split_thread_loop(ws, b, options);  // not reached: no split without OpenMP
+    for (int b = 0; b < split_threads_; ++b) split_thread_loop(ws, b, options, record.neuron_spikes);  // not reached: no split without OpenMP
 #endif
     for (const SplitThreadRecord& r : ws.thread_records)
       for (std::size_t k = 0; k < r.spike_counts.size(); ++k) record.spike_counts[k] += r.spike_counts[k];
@@ -317,22 +316,24 @@ class TickEngine final : public sim::CompiledNetwork {
 
   /// One thread's whole trial: its neuron ranges, in schedule order, batch by batch; batch m
   /// waits only for every thread to have finished batch m - lead (its reads are of steps <=
-  /// t - K, all in batches <= m - lead).
-  void split_thread_loop(Workspace& ws, int b, const sim::RecordOptions& options) const {
+  /// t - K, all in batches <= m - lead). Each thread counts the spikes of its own neurons into
+  /// neuron_spikes (with RecordOptions::neuron_counts): no two threads write the same count.
+  void split_thread_loop(Workspace& ws, int b, const sim::RecordOptions& options,
+                         std::vector<std::vector<std::int32_t>>& neuron_spikes) const {
     SplitThreadRecord& rec = ws.thread_records[static_cast<std::size_t>(b)];
     rec.reset(plan_.populations.size(), projections_.size(), plan_.steps, options);
     sim::TimeStep finished_by_all = -1;  // batches every thread has finished, as last seen
     for (sim::TimeStep m = 0; m * split_batch_ < plan_.steps; ++m) {
       if (m - split_lead_ > finished_by_all) finished_by_all = ws.progress->wait_all(m - split_lead_);
       const sim::TimeStep end = std::min(plan_.steps, (m + 1) * split_batch_);
-      for (sim::TimeStep t = m * split_batch_; t < end; ++t) split_step(ws, rec, b, t, options);
+      for (sim::TimeStep t = m * split_batch_; t < end; ++t) split_step(ws, rec, b, t, options, neuron_spikes);
       ws.progress->publish(b, m);
     }
   }
 
   /// Step t of every population, for the neurons of thread b.
-  void split_step(Workspace& ws, SplitThreadRecord& rec, int b, sim::TimeStep t,
-                  const sim::RecordOptions& options) const {
+  void split_step(Workspace& ws, SplitThreadRecord& rec, int b, sim::TimeStep t, const sim::RecordOptions& options,
+                  std::vector<std::vector<std::int32_t>>& neuron_spikes) const {
     const sim::TimeStep steps = plan_.steps;
     for (sim::PopulationId id : plan_.schedule.order) {
       const PopulationPlan& p = plan_.populations[id];
@@ -350,6 +351,8 @@ class TickEngine final : public sim::CompiledNetwork {
           static_cast<std::int32_t>(fired.size());
       if (options.raster)
         for (std::uint32_t n : fired) rec.raster[id].push_back({t, n});
+      if (options.neuron_counts)
+        for (std::uint32_t n : fired) ++neuron_spikes[id][n];
     }
   }
 

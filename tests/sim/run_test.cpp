@@ -17,7 +17,7 @@ namespace {
 constexpr std::size_t kTrials = 4;
 
 /// A compiled network that records rasters but never counts spikes per neuron (as the loihi,
-/// lava and split-trial engines): cpu_event with neuron_counts switched off.
+/// lava and distributed engines): cpu_event with neuron_counts switched off.
 struct RasterOnly final : sim::CompiledNetwork {
   std::unique_ptr<sim::CompiledNetwork> inner;
   std::unique_ptr<sim::Workspace> make_workspace() const override { return inner->make_workspace(); }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 #pragma once
-/// Runs one trial of a network on cpu_event with full rasters, for tests.
+/// Runs one trial of a network on cpu_event with full rasters and spikes per neuron, for tests.
 #include <string>
 
 #include "models/network_io.hpp"
@@ -15,6 +15,7 @@ inline sim::TrialRecord simulate_one_trial(const sim::Network& net, const sim::S
   const auto ws = compiled->make_workspace();
   sim::RecordOptions record_options;
   record_options.raster = true;
+  record_options.neuron_counts = true;
   sim::TrialRecord record;
   record.reset(net, record_options);
   compiled->run_trial(*ws, stimulus, record_options, record);

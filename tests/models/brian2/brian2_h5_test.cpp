@@ -9,6 +9,7 @@
 #include <fstream>
 #include <functional>
 #include <sstream>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -110,6 +111,10 @@ TEST_CASE("cuba.h5 reproduces Brian2's raster spike for spike, with 1 and 2 thre
     std::size_t equal = 0;
     for (std::size_t k = 0; k < reference.size(); ++k) equal += r.raster[cuba][k] == reference[k];
     CHECK(equal == 24065);
+    // Spikes per neuron as the engine counts them (split over the threads at 2) against Brian2's.
+    std::vector<std::int32_t> per_neuron(4000, 0);
+    for (const sim::SpikeEvent& e : reference) ++per_neuron[e.neuron];
+    CHECK(r.neuron_spikes[cuba] == per_neuron);
     // The synapses of every spike of steps <= 9988 (out-degrees summed over the reference raster
     // with NumPy); Brian2's one further delivery, at its last step, can act on nothing.
     CHECK(r.counters.total().acs == 1918703);
